@@ -1,0 +1,370 @@
+/*
+ * tact.h — the public interface of libtact.
+ *
+ * # NAME
+ * tact — read customer-service conversations the way a support lead would.
+ *
+ * # DESCRIPTION
+ * libtact tokenizes UTF-8 text (chat messages, e-mails, agent replies),
+ * finds every phrase of its rule packs in one scan, and reports what it found
+ * with byte spans into the caller's text. Rule packs are XML files; a default
+ * pack is compiled into the library, so zero configuration works.
+ *
+ * This header is the documentation. It reads top to bottom: quick start,
+ * status and errors, memory and configuration, engine, input, results
+ * (tokens, sentences, statistics, phrase matches, JSON), version.
+ *
+ * # QUICK START
+ *
+ *     tact_error err;
+ *     tact_engine *eng = tact_engine_new(NULL, &err);       // default pack
+ *     if (!eng || tact_engine_build(eng, &err) != TACT_OK) { ...err.message... }
+ *     tact_input in;
+ *     tact_input_init(&in);
+ *     in.text = msg; in.length = msg_len; in.role = TACT_ROLE_AGENT;
+ *     tact_result *res = tact_analyze(eng, &in, &err);
+ *     for (size_t i = 0; i < tact_result_match_count(res); i++) { ... }
+ *     tact_result_free(res);
+ *     tact_engine_free(eng);
+ *
+ * # CONVENTIONS (apply to every function below)
+ * - Text is UTF-8 with an explicit length; it need not be NUL-terminated and
+ *   may not contain NUL bytes (see TACT_E_INPUT). Identifiers (file paths,
+ *   time-zone names, pack names) are NUL-terminated.
+ * - Spans are byte offsets into the caller's original text: the half-open
+ *   range [start, end).
+ * - Every function that can fail takes a `tact_error *err` last. It may be
+ *   NULL when the caller only wants the status. On success it is left
+ *   untouched; on failure it is filled in completely.
+ * - The library never prints, never exits, never aborts on bad input, keeps
+ *   no global state and does not depend on the C locale.
+ * - Thread safety: a built engine is immutable and may be shared by any
+ *   number of threads. A result belongs to one thread at a time. Building an
+ *   engine (new, add packs, build) must happen on one thread.
+ * - Pointers returned by accessors are owned by the object they came from
+ *   and stay valid until that object is freed or, for results, reused.
+ */
+#ifndef TACT_H
+#define TACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(TACT_BUILDING_LIBRARY)
+#define TACT_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define TACT_API __attribute__((visibility("default")))
+#else
+#define TACT_API
+#endif
+
+/* # VERSION
+ * Compile-time version of this header; tact_version() gives the run-time
+ * version of the linked library as MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define TACT_VERSION_MAJOR 0
+#define TACT_VERSION_MINOR 1
+#define TACT_VERSION_PATCH 0
+#define TACT_VERSION_NUMBER \
+  (TACT_VERSION_MAJOR * 10000 + TACT_VERSION_MINOR * 100 + TACT_VERSION_PATCH)
+#define TACT_VERSION_STRING "0.1.0"
+
+/* Run-time version number, e.g. 100 for 0.1.0. Thread-safe, never fails. */
+TACT_API int tact_version(void);
+/* Run-time version string, e.g. "0.1.0"; static storage. Thread-safe. */
+TACT_API const char *tact_version_string(void);
+
+/* # STATUS AND ERRORS */
+
+/* Every failure has one of these codes. Values are fixed forever. */
+typedef enum tact_status {
+  TACT_OK = 0,
+  TACT_E_ARG = 1,    /* a bad argument: NULL where not allowed, bad enum, bad size field */
+  TACT_E_NOMEM = 2,  /* the allocator returned NULL */
+  TACT_E_UTF8 = 3,   /* text is not valid UTF-8; error offset = first bad byte */
+  TACT_E_INPUT = 4,  /* text is valid UTF-8 but unusable (a NUL byte); offset set */
+  TACT_E_LIMIT = 5,  /* input or pack larger/deeper than the configured limit */
+  TACT_E_PACK = 6,   /* a rule pack is malformed or breaks the schema; line set */
+  TACT_E_IO = 7,     /* a pack file could not be opened or read */
+  TACT_E_STATE = 8,  /* call not allowed now (e.g. adding a pack after build) */
+  TACT_E_INTERNAL = 9 /* a bug in libtact; please report it */
+} tact_status;
+
+/* A short, static English description of a status ("invalid UTF-8", ...).
+ * Unknown values give "unknown status". Thread-safe, never fails. */
+TACT_API const char *tact_status_str(tact_status status);
+
+/* Marks `offset`/`line` fields that do not apply. */
+#define TACT_NO_OFFSET ((size_t)-1)
+
+/* What went wrong and where. The caller owns the struct (stack is fine).
+ * Its layout is frozen: new information goes into new functions, not here.
+ * - offset: byte offset into the input text, or TACT_NO_OFFSET.
+ * - line, column: 1-based position in a rule pack, or 0.
+ * - source: the pack's name (file path or the name given with the memory
+ *   buffer), truncated to fit, or "" when the error is not about a pack.
+ * - message: a complete sentence naming what and where, NUL-terminated,
+ *   truncated to fit (never left unterminated). */
+typedef struct tact_error {
+  tact_status code;
+  size_t offset;
+  unsigned line;
+  unsigned column;
+  char source[128];
+  char message[384];
+} tact_error;
+
+/* # MEMORY AND CONFIGURATION */
+
+/* Allocator hooks. All three functions must be set, or all NULL for the C
+ * library's malloc/realloc/free. They may be called from any thread that
+ * uses an engine or result created with them, so they must be thread-safe
+ * if those objects are shared. `user` is passed back unchanged. */
+typedef struct tact_allocator {
+  void *(*malloc_fn)(void *user, size_t size);
+  void *(*realloc_fn)(void *user, void *ptr, size_t size);
+  void (*free_fn)(void *user, void *ptr);
+  void *user;
+} tact_allocator;
+
+/* Engine-wide flags (tact_config.flags). */
+enum {
+  /* Invalid UTF-8 and NUL bytes are not errors: each bad byte becomes a
+   * symbol token whose normalized form is U+FFFD; spans stay exact. */
+  TACT_CONFIG_REPAIR_UTF8 = 1u << 0,
+  /* Do not load the compiled-in default pack (start from nothing). */
+  TACT_CONFIG_NO_DEFAULT_PACK = 1u << 1
+};
+
+/* Default limits, used where a tact_config field is 0. */
+#define TACT_DEFAULT_MAX_INPUT_BYTES ((size_t)64 << 20) /* 64 MiB per text */
+#define TACT_DEFAULT_MAX_PACK_BYTES ((size_t)16 << 20)  /* 16 MiB per pack */
+#define TACT_DEFAULT_MAX_PACK_DEPTH 32u                  /* XML nesting */
+
+/* Engine configuration. Always start with tact_config_init(): `size` lets a
+ * newer library accept a struct from a caller compiled against an older
+ * header (fields past `size` take their defaults). */
+typedef struct tact_config {
+  size_t size;             /* sizeof(tact_config), set by tact_config_init */
+  tact_allocator allocator; /* all-NULL = malloc/realloc/free */
+  size_t max_input_bytes;  /* longest accepted text; 0 = default */
+  size_t max_pack_bytes;   /* largest accepted pack; 0 = default */
+  unsigned max_pack_depth; /* deepest accepted XML nesting; 0 = default */
+  unsigned flags;          /* TACT_CONFIG_* */
+} tact_config;
+
+/* Fills `cfg` with the defaults. Never fails; NULL is ignored. */
+TACT_API void tact_config_init(tact_config *cfg);
+
+/* # ENGINE
+ * An engine holds the compiled rule packs. Life cycle: tact_engine_new(),
+ * any number of tact_engine_add_pack_*() (layered in call order on top of the
+ * default pack), then tact_engine_build(). After build it is immutable and
+ * thread-safe; before build it must not be used for analysis. */
+typedef struct tact_engine tact_engine;
+
+/* Creates an engine with the default pack (unless the config says
+ * otherwise). `cfg` may be NULL for defaults; the engine copies it.
+ * Returns NULL with `err` set on failure (TACT_E_ARG for a bad config size or
+ * half-set allocator, TACT_E_NOMEM). Free with tact_engine_free(). */
+TACT_API tact_engine *tact_engine_new(const tact_config *cfg, tact_error *err);
+
+/* Layers a pack read from the file at `path` (NUL-terminated). The file is
+ * parsed without network access, DTDs or entity expansion, validated against
+ * the pack schema and checked for semantic errors; on failure the engine is
+ * unchanged and `err` names the file and line. TACT_E_STATE after build. */
+TACT_API tact_status tact_engine_add_pack_file(tact_engine *eng, const char *path,
+                                               tact_error *err);
+
+/* Same as tact_engine_add_pack_file() for a pack in memory. `name` (may be
+ * NULL) is used in error messages. The buffer is not kept after the call. */
+TACT_API tact_status tact_engine_add_pack_memory(tact_engine *eng, const char *xml,
+                                                 size_t length, const char *name,
+                                                 tact_error *err);
+
+/* Resolves the layered packs (extend, override, disable by id) and compiles
+ * every lexicon into one phrase matcher. Call once; TACT_E_STATE if called
+ * again. On failure the engine can only be freed. */
+TACT_API tact_status tact_engine_build(tact_engine *eng, tact_error *err);
+
+/* Number of packs layered into the engine, default pack included. */
+TACT_API size_t tact_engine_pack_count(const tact_engine *eng);
+/* The id attribute of pack i (0 = bottom layer), or NULL if out of range. */
+TACT_API const char *tact_engine_pack_id(const tact_engine *eng, size_t i);
+
+/* Frees the engine. Every result analyzed with it must be freed first, or
+ * at least never touched again. NULL is ignored. */
+TACT_API void tact_engine_free(tact_engine *eng);
+
+/* # INPUT */
+
+typedef enum tact_role {
+  TACT_ROLE_UNKNOWN = 0,
+  TACT_ROLE_AGENT = 1,
+  TACT_ROLE_CUSTOMER = 2
+} tact_role;
+
+typedef enum tact_format {
+  TACT_FORMAT_PLAIN = 0
+} tact_format;
+
+/* One text to analyze. Start with tact_input_init(). Only text/length are
+ * required; the strings are borrowed for the duration of the call. */
+typedef struct tact_input {
+  size_t size;          /* sizeof(tact_input), set by tact_input_init */
+  const char *text;     /* UTF-8, `length` bytes; may be NULL if length is 0 */
+  size_t length;
+  tact_role role;
+  tact_format format;
+} tact_input;
+
+/* Fills `in` with defaults (empty text, unknown role, plain). NULL ignored. */
+TACT_API void tact_input_init(tact_input *in);
+
+/* # RESULTS
+ * A result holds everything found in one text. It copies the text, so the
+ * caller's buffer may be reused after the call. A result keeps a reference
+ * to its engine: free results before the engine. */
+typedef struct tact_result tact_result;
+
+/* A half-open byte range [start, end) into the analyzed text. */
+typedef struct tact_span {
+  size_t start;
+  size_t end;
+} tact_span;
+
+/* Analyzes one text into a new result. Returns NULL with `err` set on
+ * failure: TACT_E_UTF8 / TACT_E_INPUT with the byte offset, TACT_E_LIMIT
+ * when the text exceeds max_input_bytes, TACT_E_STATE if the engine is not
+ * built, TACT_E_ARG for NULL engine/input or a bad `size`. Thread-safe on a
+ * shared built engine. Free the result with tact_result_free(). */
+TACT_API tact_result *tact_analyze(const tact_engine *eng, const tact_input *in,
+                                   tact_error *err);
+
+/* Creates an empty result to reuse with tact_analyze_into(). NULL with
+ * TACT_E_NOMEM on failure. */
+TACT_API tact_result *tact_result_new(const tact_engine *eng, tact_error *err);
+
+/* Analyzes into an existing result, replacing its contents. Once the result
+ * has grown to the size a workload needs, this allocates nothing. On failure
+ * the result is left empty (zero tokens) and still usable. The result must
+ * have been created for the same engine (TACT_E_ARG otherwise). */
+TACT_API tact_status tact_analyze_into(const tact_engine *eng, const tact_input *in,
+                                       tact_result *res, tact_error *err);
+
+/* Frees a result and everything its accessors returned. NULL ignored. */
+TACT_API void tact_result_free(tact_result *res);
+
+/* The analyzed text (a copy owned by the result) and its length. Spans index
+ * into it, and equally into the caller's original text. */
+TACT_API const char *tact_result_text(const tact_result *res, size_t *length);
+
+/* ## Tokens
+ * Words, numbers, punctuation, emoji and the like, in text order. Contractions
+ * are split into their parts, each with its own span and the expanded
+ * normalized form ("can't" -> "can" + "not", "we'll" -> "we" + "will"), so a
+ * pack phrase written either way matches both. Index arguments out of range
+ * give a zero span, TACT_TOKEN_NONE or NULL; they never crash. */
+typedef enum tact_token_kind {
+  TACT_TOKEN_NONE = 0,
+  TACT_TOKEN_WORD = 1,
+  TACT_TOKEN_NUMBER = 2,   /* 42, 3.5, 3-5, 24/7, 10%, $20, 5pm, 1st */
+  TACT_TOKEN_PUNCT = 3,
+  TACT_TOKEN_EMOJI = 4,    /* one token per emoji sequence (ZWJ, flags, skin tones) */
+  TACT_TOKEN_URL = 5,
+  TACT_TOKEN_EMAIL = 6,
+  TACT_TOKEN_MENTION = 7,  /* @name */
+  TACT_TOKEN_HASHTAG = 8,  /* #tag */
+  TACT_TOKEN_SYMBOL = 9,   /* other symbols: currency alone, math, U+FFFD */
+  TACT_TOKEN_EMOTICON = 10 /* :) :-( ;D <3 */
+} tact_token_kind;
+
+/* Token flags (tact_token_flags). */
+enum {
+  TACT_TOKEN_ALL_CAPS = 1u << 0,   /* a word of 2+ letters, all upper case */
+  TACT_TOKEN_CAPITALIZED = 1u << 1,/* first letter upper case */
+  TACT_TOKEN_CLITIC = 1u << 2,     /* a contraction part: "'ll", "n't" */
+  TACT_TOKEN_SPACE_BEFORE = 1u << 3 /* white space precedes the token */
+};
+
+TACT_API size_t tact_result_token_count(const tact_result *res);
+TACT_API tact_span tact_token_span(const tact_result *res, size_t i);
+TACT_API tact_token_kind tact_token_kind_of(const tact_result *res, size_t i);
+TACT_API unsigned tact_token_flags(const tact_result *res, size_t i);
+/* Normalized form: NFKC, case-folded, apostrophes and quotes unified to
+ * ASCII, contractions expanded. Not NUL-terminated; length in *length. */
+TACT_API const char *tact_token_norm(const tact_result *res, size_t i, size_t *length);
+/* Index of the sentence holding token i. */
+TACT_API size_t tact_token_sentence(const tact_result *res, size_t i);
+/* Lower-case name of a token kind ("word", "emoji", ...); static storage. */
+TACT_API const char *tact_token_kind_name(tact_token_kind kind);
+
+/* ## Sentences
+ * Boundaries survive abbreviations ("Mr.", "e.g."), decimals, ellipses inside
+ * a sentence and trailing emoji. A sentence's span runs from its first token
+ * to the end of its last. */
+TACT_API size_t tact_result_sentence_count(const tact_result *res);
+TACT_API tact_span tact_sentence_span(const tact_result *res, size_t i);
+
+/* ## Statistics of the whole text */
+typedef enum tact_stat {
+  TACT_STAT_BYTES = 0,
+  TACT_STAT_CODEPOINTS = 1,
+  TACT_STAT_TOKENS = 2,
+  TACT_STAT_WORDS = 3,           /* word tokens; a contraction counts once */
+  TACT_STAT_SENTENCES = 4,
+  TACT_STAT_LETTERS = 5,
+  TACT_STAT_UPPER_LETTERS = 6,
+  TACT_STAT_CAPS_RATIO = 7,      /* upper-case letters / letters, 0..1 */
+  TACT_STAT_ALL_CAPS_WORDS = 8,
+  TACT_STAT_EXCLAMATIONS = 9,    /* '!' characters */
+  TACT_STAT_QUESTIONS = 10,      /* '?' characters */
+  TACT_STAT_EMOJI = 11,
+  TACT_STAT_SYLLABLES = 12,      /* estimated, for readability formulas */
+  TACT_STAT_REPAIRED_BYTES = 13  /* bytes replaced by U+FFFD (repair mode) */
+} tact_stat;
+
+/* The value of one statistic, or -1 for an unknown `stat`. Counts are whole
+ * numbers stored in a double. */
+TACT_API double tact_result_stat(const tact_result *res, tact_stat stat);
+/* Lower-case name of a statistic ("words", ...), or NULL if unknown. */
+TACT_API const char *tact_stat_name(tact_stat stat);
+
+/* ## Phrase matches
+ * Every occurrence of every lexicon entry of every layered pack, found in a
+ * single scan over the tokens. Overlapping matches are all reported, ordered
+ * by start token, then by length (longest first). */
+TACT_API size_t tact_result_match_count(const tact_result *res);
+TACT_API tact_span tact_match_span(const tact_result *res, size_t i);
+/* Id of the lexicon the matched entry belongs to (owned by the engine). */
+TACT_API const char *tact_match_lexicon(const tact_result *res, size_t i);
+/* The entry's pattern as written in its pack (owned by the engine). */
+TACT_API const char *tact_match_entry(const tact_result *res, size_t i);
+/* The entry's weight (its own, else its lexicon's, else 1). */
+TACT_API double tact_match_weight(const tact_result *res, size_t i);
+/* First token of the match and the number of tokens it covers. */
+TACT_API size_t tact_match_token(const tact_result *res, size_t i, size_t *token_count);
+
+/* ## JSON
+ * The result as one JSON object (schema in docs/api.md): "text_length",
+ * "stats", "tokens", "sentences", "matches". `sections` picks members with
+ * TACT_JSON_* bits; 0 means all of them. The string is owned by the result,
+ * NUL-terminated and valid until the result is freed or reused. NULL with
+ * TACT_E_NOMEM on allocation failure, TACT_E_ARG for a NULL result or unknown
+ * bits. Numbers are written the same whatever the C locale. */
+enum {
+  TACT_JSON_STATS = 1u << 0,
+  TACT_JSON_TOKENS = 1u << 1,
+  TACT_JSON_SENTENCES = 1u << 2,
+  TACT_JSON_MATCHES = 1u << 3
+};
+TACT_API const char *tact_result_json(tact_result *res, unsigned sections, size_t *length,
+                                      tact_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TACT_H */

@@ -1,0 +1,26 @@
+/* engine.h — the engine's insides, shared by engine.c (life cycle, packs)
+ * and result.c (analysis). Nothing outside lib/ sees this. */
+#ifndef TACT_ENGINE_H
+#define TACT_ENGINE_H
+
+#include "alloc.h"
+#include "layers.h"
+#include "match.h"
+#include "pack.h"
+
+struct tact_engine {
+  tact_allocator alloc;
+  size_t max_input_bytes;
+  tact_pack_limits pack_limits;
+  unsigned flags;             /* TACT_CONFIG_* */
+  tact_pack_loader *loader;   /* only until build */
+  tact_pack **packs;          /* bottom layer first */
+  size_t n_packs, cap_packs;
+  int built;                  /* immutable from here on */
+  int broken;                 /* build failed: only free is allowed */
+  tact_arena arena;           /* resolved layers */
+  tact_layers layers;
+  tact_matcher *matcher;
+};
+
+#endif

@@ -1,0 +1,229 @@
+/* layers.c — resolves a stack of parsed packs (bottom first) into the one
+ * set of lexicons and rules an engine uses. Items are matched by id: a later
+ * pack's item overrides (default), extends or disables an earlier one. The
+ * result keeps the order in which ids first appeared. */
+#include "layers.h"
+
+#include <string.h>
+
+#include "error.h"
+
+/* Open-addressing map from id to slot index, sized once for all items. */
+typedef struct id_map {
+  const char **keys;
+  size_t *vals;
+  size_t cap;
+} id_map;
+
+static uint64_t hash_str(const char *s) {
+  uint64_t h = 1469598103934665603ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+static int map_init(id_map *m, tact_arena *ar, size_t n) {
+  m->cap = 16;
+  while (m->cap < n * 2) m->cap *= 2;
+  m->keys = tact_arena_calloc(ar, m->cap, sizeof *m->keys);
+  m->vals = tact_arena_calloc(ar, m->cap, sizeof *m->vals);
+  return m->keys && m->vals ? 0 : -1;
+}
+
+/* Slot for `key`: either holding it or empty. */
+static size_t map_slot(const id_map *m, const char *key) {
+  size_t i = (size_t)hash_str(key) & (m->cap - 1);
+  while (m->keys[i] && strcmp(m->keys[i], key) != 0) i = (i + 1) & (m->cap - 1);
+  return i;
+}
+
+/* Growable list of pointers used while layering; lives in the arena, so a
+ * grown list simply abandons its old copy (packs are small next to that). */
+typedef struct ptr_list {
+  const void **items;
+  size_t n, cap;
+} ptr_list;
+
+static int list_push(tact_arena *ar, ptr_list *l, const void *p) {
+  if (l->n == l->cap) {
+    size_t ncap = l->cap ? l->cap * 2 : 8;
+    const void **items = tact_arena_alloc(ar, ncap * sizeof *items);
+    if (!items) return -1;
+    if (l->n) memcpy(items, l->items, l->n * sizeof *items);
+    l->items = items;
+    l->cap = ncap;
+  }
+  l->items[l->n++] = p;
+  return 0;
+}
+
+typedef struct lex_slot {
+  tact_lexicon lex;
+  ptr_list entries, sources;
+  int dead;
+} lex_slot;
+
+typedef struct rule_slot {
+  tact_rule rule;
+  ptr_list lexicons, examples;
+  int dead;
+} rule_slot;
+
+static int apply_lexicon(tact_arena *ar, lex_slot *s, const tact_pack_lexicon *pl,
+                         const char *source) {
+  if (pl->mode == TACT_LAYER_DISABLE) {
+    s->dead = 1;
+    return 0;
+  }
+  if (pl->mode == TACT_LAYER_OVERRIDE || s->dead) {
+    s->entries.n = s->sources.n = 0;
+    s->lex.has_weight = 0;
+  }
+  s->dead = 0;
+  s->lex.id = pl->id;
+  s->lex.source = source;
+  s->lex.line = pl->line;
+  if (pl->has_weight) {
+    s->lex.weight = pl->weight;
+    s->lex.has_weight = 1;
+  }
+  for (size_t i = 0; i < pl->n_entries; i++) {
+    if (list_push(ar, &s->entries, &pl->entries[i]) || list_push(ar, &s->sources, source))
+      return -1;
+  }
+  return 0;
+}
+
+static int apply_rule(tact_arena *ar, rule_slot *s, const tact_pack_rule *pr, const char *source) {
+  if (pr->mode == TACT_LAYER_DISABLE) {
+    s->dead = 1;
+    return 0;
+  }
+  if (pr->mode == TACT_LAYER_OVERRIDE || s->dead) {
+    memset(&s->rule, 0, sizeof s->rule);
+    s->lexicons.n = s->examples.n = 0;
+  }
+  s->dead = 0;
+  tact_rule *r = &s->rule;
+  r->id = pr->id;
+  r->source = source;
+  r->line = pr->line;
+  if (pr->type) r->type = pr->type;
+  if (pr->kind) r->kind = pr->kind;
+  if (pr->severity) r->severity = pr->severity;
+  if (pr->message) r->message = pr->message;
+  if (pr->suggestion) r->suggestion = pr->suggestion;
+  for (size_t i = 0; i < pr->n_lexicons; i++)
+    if (list_push(ar, &s->lexicons, pr->lexicons[i])) return -1;
+  for (size_t i = 0; i < pr->n_examples; i++)
+    if (list_push(ar, &s->examples, &pr->examples[i])) return -1;
+  return 0;
+}
+
+static tact_status collect(tact_pack *const *packs, size_t n, tact_arena *ar, lex_slot *lex,
+                           size_t *n_lex, rule_slot *rules, size_t *n_rules, id_map *lmap,
+                           id_map *rmap, tact_error *err) {
+  for (size_t p = 0; p < n; p++) {
+    const tact_pack *pk = packs[p];
+    for (size_t i = 0; i < pk->n_lexicons; i++) {
+      const tact_pack_lexicon *pl = &pk->lexicons[i];
+      size_t slot = map_slot(lmap, pl->id);
+      if (!lmap->keys[slot]) {
+        if (pl->mode == TACT_LAYER_DISABLE) continue;
+        lmap->keys[slot] = pl->id;
+        lmap->vals[slot] = (*n_lex)++;
+      }
+      if (apply_lexicon(ar, &lex[lmap->vals[slot]], pl, pk->source))
+        return tact_fail(err, TACT_E_NOMEM, "out of memory while layering packs");
+    }
+    for (size_t i = 0; i < pk->n_rules; i++) {
+      const tact_pack_rule *pr = &pk->rules[i];
+      size_t slot = map_slot(rmap, pr->id);
+      if (!rmap->keys[slot]) {
+        if (pr->mode == TACT_LAYER_DISABLE) continue;
+        if (pr->mode == TACT_LAYER_EXTEND)
+          return tact_fail_pack(err, TACT_E_PACK, pk->source, pr->line, 0,
+                                "%s:%u: rule '%s' has mode=\"extend\" but no earlier pack defines it",
+                                pk->source, pr->line, pr->id);
+        rmap->keys[slot] = pr->id;
+        rmap->vals[slot] = (*n_rules)++;
+      }
+      if (apply_rule(ar, &rules[rmap->vals[slot]], pr, pk->source))
+        return tact_fail(err, TACT_E_NOMEM, "out of memory while layering packs");
+    }
+  }
+  return TACT_OK;
+}
+
+static tact_status check_rule(const tact_rule *r, const id_map *lmap, const lex_slot *lex,
+                              tact_error *err) {
+  if (!r->type || !r->kind)
+    return tact_fail_pack(err, TACT_E_PACK, r->source, r->line, 0,
+                          "%s:%u: rule '%s' has no %s", r->source, r->line, r->id,
+                          r->type ? "kind" : "type");
+  for (size_t i = 0; i < r->n_lexicons; i++) {
+    size_t slot = map_slot(lmap, r->lexicons[i]);
+    if (!lmap->keys[slot] || lex[lmap->vals[slot]].dead)
+      return tact_fail_pack(err, TACT_E_PACK, r->source, r->line, 0,
+                            "%s:%u: rule '%s' uses lexicon '%s', which no pack defines (or a "
+                            "pack disabled it)",
+                            r->source, r->line, r->id, r->lexicons[i]);
+  }
+  return TACT_OK;
+}
+
+static tact_status finish(tact_arena *ar, lex_slot *lex, size_t n_lex, rule_slot *rules,
+                          size_t n_rules, const id_map *lmap, tact_layers *out, tact_error *err) {
+  out->lexicons = tact_arena_calloc(ar, n_lex, sizeof *out->lexicons);
+  out->rules = tact_arena_calloc(ar, n_rules, sizeof *out->rules);
+  if ((n_lex && !out->lexicons) || (n_rules && !out->rules))
+    return tact_fail(err, TACT_E_NOMEM, "out of memory while layering packs");
+  out->n_lexicons = out->n_rules = 0;
+  for (size_t i = 0; i < n_lex; i++) {
+    if (lex[i].dead) continue;
+    tact_lexicon *l = &out->lexicons[out->n_lexicons++];
+    *l = lex[i].lex;
+    l->n_entries = lex[i].entries.n;
+    l->entries = tact_arena_calloc(ar, l->n_entries, sizeof *l->entries);
+    if (l->n_entries && !l->entries) return tact_fail(err, TACT_E_NOMEM, "out of memory");
+    for (size_t e = 0; e < l->n_entries; e++) {
+      l->entries[e].entry = lex[i].entries.items[e];
+      l->entries[e].source = lex[i].sources.items[e];
+    }
+  }
+  for (size_t i = 0; i < n_rules; i++) {
+    if (rules[i].dead) continue;
+    tact_rule *r = &out->rules[out->n_rules++];
+    *r = rules[i].rule;
+    r->lexicons = (const char **)rules[i].lexicons.items;
+    r->n_lexicons = rules[i].lexicons.n;
+    r->examples = (const tact_pack_example **)rules[i].examples.items;
+    r->n_examples = rules[i].examples.n;
+    tact_status st = check_rule(r, lmap, lex, err);
+    if (st != TACT_OK) return st;
+  }
+  return TACT_OK;
+}
+
+tact_status tact_layers_resolve(tact_pack *const *packs, size_t n, tact_arena *ar,
+                                tact_layers *out, tact_error *err) {
+  size_t total_lex = 0, total_rules = 0;
+  for (size_t p = 0; p < n; p++) {
+    total_lex += packs[p]->n_lexicons;
+    total_rules += packs[p]->n_rules;
+  }
+  id_map lmap, rmap;
+  lex_slot *lex = tact_arena_calloc(ar, total_lex ? total_lex : 1, sizeof *lex);
+  rule_slot *rules = tact_arena_calloc(ar, total_rules ? total_rules : 1, sizeof *rules);
+  if (!lex || !rules || map_init(&lmap, ar, total_lex) || map_init(&rmap, ar, total_rules))
+    return tact_fail(err, TACT_E_NOMEM, "out of memory while layering packs");
+  size_t n_lex = 0, n_rules = 0;
+  tact_status st = collect(packs, n, ar, lex, &n_lex, rules, &n_rules, &lmap, &rmap, err);
+  if (st != TACT_OK) return st;
+  return finish(ar, lex, n_lex, rules, n_rules, &lmap, out, err);
+}
+
+long tact_layers_find_lexicon(const tact_layers *l, const char *id) {
+  for (size_t i = 0; i < l->n_lexicons; i++)
+    if (strcmp(l->lexicons[i].id, id) == 0) return (long)i;
+  return -1;
+}

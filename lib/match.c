@@ -1,0 +1,555 @@
+/* match.c — compiles every lexicon entry of the resolved packs into one
+ * token-level trie and scans a tokenized text once, left to right, keeping
+ * the set of partial matches alive (a Thompson-style simulation over the
+ * trie). Each token offers up to four labels — its exact normalized form,
+ * its stem, its kind class and {any} — so a pattern such as
+ * "{number} business day~" matches "3-5 business days".
+ *
+ * Cost per token is the number of live partial matches times the labels,
+ * both bounded by the pack (pattern length <= 32 tokens), so a scan is
+ * linear in the text. Scanning allocates only when a result's arrays grow.
+ *
+ * What a hit means is left to the stages that read hits (tone, promises,
+ * complaints, review). */
+#include "match.h"
+
+#include <string.h>
+
+#include "error.h"
+
+/* A label is a 32-bit value: two high bits say what the low bits are. */
+#define LABEL_EXACT 0x00000000u
+#define LABEL_STEM 0x40000000u
+#define LABEL_CLASS 0x80000000u
+#define LABEL_VALUE 0x3fffffffu
+#define NO_NODE UINT32_MAX
+#define NO_SYM UINT32_MAX
+#define TACT_MATCH_MAX_STEM 256 /* longer words are matched exactly only */
+
+enum {
+  CLASS_ANY = 0,
+  CLASS_WORD = 1,
+  CLASS_KIND = 2, /* CLASS_KIND + tact_token_kind for kind classes */
+  CLASS_COUNT = CLASS_KIND + TACT_TOKEN_EMOTICON + 1
+};
+
+static const struct {
+  const char *name;
+  unsigned cls;
+} class_names[] = {
+    {"{any}", CLASS_ANY},
+    {"{word}", CLASS_WORD},
+    {"{number}", CLASS_KIND + TACT_TOKEN_NUMBER},
+    {"{punct}", CLASS_KIND + TACT_TOKEN_PUNCT},
+    {"{emoji}", CLASS_KIND + TACT_TOKEN_EMOJI},
+    {"{url}", CLASS_KIND + TACT_TOKEN_URL},
+    {"{email}", CLASS_KIND + TACT_TOKEN_EMAIL},
+    {"{mention}", CLASS_KIND + TACT_TOKEN_MENTION},
+    {"{hashtag}", CLASS_KIND + TACT_TOKEN_HASHTAG},
+    {"{symbol}", CLASS_KIND + TACT_TOKEN_SYMBOL},
+    {"{emoticon}", CLASS_KIND + TACT_TOKEN_EMOTICON},
+};
+
+/* Interned strings: open addressing, keys in one byte pool. */
+typedef struct sym_table {
+  uint32_t *slots; /* symbol id + 1, 0 = empty */
+  size_t cap;
+  struct sym_ref {
+    uint32_t off, len; /* into pool */
+  } *refs;
+  size_t n, cap_refs;
+  tact_buf pool;
+} sym_table;
+
+typedef struct edge {
+  uint64_t key; /* node << 32 | label; 0 with target NO_NODE = empty */
+  uint32_t target;
+} edge;
+
+typedef struct node {
+  uint32_t out_first, out_count; /* into outputs (after compile) */
+  uint32_t n_edges;
+} node;
+
+struct tact_matcher {
+  sym_table exact, stems;
+  edge *edges;
+  size_t edge_cap, n_edges;
+  node *nodes;
+  size_t n_nodes, cap_nodes;
+  uint32_t *outputs; /* entry ids grouped by node */
+  size_t n_outputs;
+  tact_compiled_entry *entries;
+  size_t n_entries, cap_entries;
+  uint8_t class_used[CLASS_COUNT];
+  int uses_stems;
+};
+
+static uint64_t hash_bytes(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h ^ (h >> 29);
+}
+
+static uint64_t hash_key(uint64_t k) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdull;
+  k ^= k >> 33;
+  return k;
+}
+
+static uint32_t sym_lookup(const sym_table *t, const char *s, size_t n) {
+  if (!t->cap) return NO_SYM;
+  size_t i = (size_t)hash_bytes(s, n) & (t->cap - 1);
+  for (;;) {
+    uint32_t v = t->slots[i];
+    if (!v) return NO_SYM;
+    uint32_t id = v - 1;
+    if (t->refs[id].len == n && memcmp(t->pool.data + t->refs[id].off, s, n) == 0) return id;
+    i = (i + 1) & (t->cap - 1);
+  }
+}
+
+static int sym_rehash(sym_table *t, const tact_allocator *a) {
+  size_t ncap = t->cap ? t->cap * 2 : 256;
+  uint32_t *slots = tact_malloc(a, ncap * sizeof *slots);
+  if (!slots) return -1;
+  memset(slots, 0, ncap * sizeof *slots);
+  for (uint32_t id = 0; id < t->n; id++) {
+    size_t i = (size_t)hash_bytes(t->pool.data + t->refs[id].off, t->refs[id].len) & (ncap - 1);
+    while (slots[i]) i = (i + 1) & (ncap - 1);
+    slots[i] = id + 1;
+  }
+  tact_free(a, t->slots);
+  t->slots = slots;
+  t->cap = ncap;
+  return 0;
+}
+
+/* The id of `s`, adding it if new; NO_SYM on OOM or too many symbols. */
+static uint32_t sym_intern(sym_table *t, const tact_allocator *a, const char *s, size_t n) {
+  uint32_t id = sym_lookup(t, s, n);
+  if (id != NO_SYM) return id;
+  if (t->n >= LABEL_VALUE || t->pool.len + n >= UINT32_MAX) return NO_SYM;
+  if ((t->n + 1) * 2 > t->cap && sym_rehash(t, a)) return NO_SYM;
+  if (tact_grow(a, (void **)&t->refs, &t->cap_refs, t->n + 1, sizeof *t->refs)) return NO_SYM;
+  uint32_t off = (uint32_t)t->pool.len;
+  if (tact_buf_append(a, &t->pool, s, n)) return NO_SYM;
+  id = (uint32_t)t->n++;
+  t->refs[id].off = off;
+  t->refs[id].len = (uint32_t)n;
+  size_t i = (size_t)hash_bytes(s, n) & (t->cap - 1);
+  while (t->slots[i]) i = (i + 1) & (t->cap - 1);
+  t->slots[i] = id + 1;
+  return id;
+}
+
+static void sym_free(sym_table *t, const tact_allocator *a) {
+  tact_free(a, t->slots);
+  tact_free(a, t->refs);
+  tact_buf_free(a, &t->pool);
+}
+
+static uint32_t edge_lookup(const tact_matcher *m, uint32_t from, uint32_t label) {
+  uint64_t key = ((uint64_t)from << 32) | label;
+  size_t i = (size_t)hash_key(key) & (m->edge_cap - 1);
+  for (;;) {
+    const edge *e = &m->edges[i];
+    if (e->target == NO_NODE) return NO_NODE;
+    if (e->key == key) return e->target;
+    i = (i + 1) & (m->edge_cap - 1);
+  }
+}
+
+static void edge_put(edge *edges, size_t cap, uint64_t key, uint32_t target) {
+  size_t i = (size_t)hash_key(key) & (cap - 1);
+  while (edges[i].target != NO_NODE) i = (i + 1) & (cap - 1);
+  edges[i].key = key;
+  edges[i].target = target;
+}
+
+static int edges_rehash(tact_matcher *m, const tact_allocator *a) {
+  size_t ncap = m->edge_cap ? m->edge_cap * 2 : 1024;
+  edge *ne = tact_malloc(a, ncap * sizeof *ne);
+  if (!ne) return -1;
+  for (size_t i = 0; i < ncap; i++) ne[i].target = NO_NODE;
+  for (size_t i = 0; i < m->edge_cap; i++)
+    if (m->edges[i].target != NO_NODE) edge_put(ne, ncap, m->edges[i].key, m->edges[i].target);
+  tact_free(a, m->edges);
+  m->edges = ne;
+  m->edge_cap = ncap;
+  return 0;
+}
+
+static uint32_t new_node(tact_matcher *m, const tact_allocator *a) {
+  if (m->n_nodes >= UINT32_MAX - 1) return NO_NODE;
+  if (tact_grow(a, (void **)&m->nodes, &m->cap_nodes, m->n_nodes + 1, sizeof *m->nodes))
+    return NO_NODE;
+  memset(&m->nodes[m->n_nodes], 0, sizeof *m->nodes);
+  return (uint32_t)m->n_nodes++;
+}
+
+/* The child of `from` along `label`, created if absent. */
+static uint32_t child(tact_matcher *m, const tact_allocator *a, uint32_t from, uint32_t label) {
+  uint32_t to = edge_lookup(m, from, label);
+  if (to != NO_NODE) return to;
+  if ((m->n_edges + 1) * 2 > m->edge_cap && edges_rehash(m, a)) return NO_NODE;
+  to = new_node(m, a);
+  if (to == NO_NODE) return NO_NODE;
+  edge_put(m->edges, m->edge_cap, ((uint64_t)from << 32) | label, to);
+  m->n_edges++;
+  m->nodes[from].n_edges++;
+  return to;
+}
+
+/* A crude English stemmer, applied alike to pattern words marked '~' and to
+ * text words, so both sides meet: one suffix is removed, then trailing e's,
+ * then a doubled final consonant. refund(s|ed|ing) -> refund, repl(y|ies|ied)
+ * -> reply, ship(s|ped|ping) -> ship, replace(d|s) -> replac, cancel(l)ed ->
+ * cancel, fee(s) -> f. It only has to be consistent, not linguistically
+ * right: a stem is a matching key, never shown to anyone. */
+static int is_consonant(char c) { return c >= 'a' && c <= 'z' && !strchr("aeiouy", c); }
+
+static size_t stem(const char *w, size_t n, char *out) {
+  memcpy(out, w, n);
+#define ENDS(lit) (n >= sizeof(lit) - 1 && memcmp(out + n - (sizeof(lit) - 1), lit, sizeof(lit) - 1) == 0)
+  if (n > 4 && (ENDS("ies") || ENDS("ied"))) {
+    out[n - 3] = 'y';
+    n -= 2;
+  } else if (ENDS("sses")) {
+    n -= 2;
+  } else if (n > 4 && ENDS("ing")) {
+    n -= 3;
+  } else if (n >= 4 && ENDS("ed")) {
+    n -= 2;
+  } else if (ENDS("ses") || ENDS("xes") || ENDS("zes") || ENDS("ches") || ENDS("shes")) {
+    n -= 2;
+  } else if (n > 3 && out[n - 1] == 's' && !strchr("siu", out[n - 2])) {
+    n -= 1;
+  }
+#undef ENDS
+  while (n >= 2 && out[n - 1] == 'e') n--;
+  if (n >= 3 && out[n - 1] == out[n - 2] && is_consonant(out[n - 1])) n--;
+  return n;
+}
+
+/* Splits a pattern into labels. Returns the label count, or 0 with `err` set. */
+typedef struct pattern_ctx {
+  tact_matcher *m;
+  const tact_allocator *a;
+  tact_text *scratch;
+  char *stem_buf;
+  const tact_layer_entry *le;
+  tact_error *err;
+} pattern_ctx;
+
+static tact_status pattern_fail(pattern_ctx *c, tact_status code, const char *what) {
+  return tact_fail_pack(c->err, code, c->le->source, c->le->entry->line, 0,
+                        "%s:%u: %s in pattern '%.200s'", c->le->source, c->le->entry->line, what,
+                        c->le->entry->pattern);
+}
+
+static tact_status class_label(pattern_ctx *c, const char *w, size_t n, uint32_t *label) {
+  for (size_t i = 0; i < sizeof class_names / sizeof class_names[0]; i++) {
+    if (strlen(class_names[i].name) == n && memcmp(class_names[i].name, w, n) == 0) {
+      *label = LABEL_CLASS | class_names[i].cls;
+      c->m->class_used[class_names[i].cls] = 1;
+      return TACT_OK;
+    }
+  }
+  return pattern_fail(c, TACT_E_PACK, "unknown token class");
+}
+
+static tact_status chunk_labels(pattern_ctx *c, const char *w, size_t n, uint32_t *labels,
+                                size_t *count) {
+  int inflect = n > 1 && w[n - 1] == '~';
+  if (inflect) n--;
+  tact_status st = tact_text_analyze(c->scratch, c->a, w, n, 0, c->err);
+  if (st != TACT_OK) return st;
+  for (size_t i = 0; i < c->scratch->n_tokens; i++) {
+    if (*count == TACT_MATCH_MAX_PATTERN_TOKENS)
+      return pattern_fail(c, TACT_E_PACK, "more than 32 tokens");
+    size_t len;
+    const char *norm = tact_text_norm(c->scratch, i, &len);
+    uint32_t sym;
+    if (inflect && i + 1 == c->scratch->n_tokens) {
+      if (len > TACT_MATCH_MAX_STEM) return pattern_fail(c, TACT_E_PACK, "a word too long to inflect");
+      size_t sl = stem(norm, len, c->stem_buf);
+      sym = sym_intern(&c->m->stems, c->a, c->stem_buf, sl);
+      c->m->uses_stems = 1;
+      if (sym != NO_SYM) sym |= LABEL_STEM;
+    } else {
+      sym = sym_intern(&c->m->exact, c->a, norm, len);
+    }
+    if (sym == NO_SYM) return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
+    labels[(*count)++] = sym;
+  }
+  return TACT_OK;
+}
+
+static tact_status pattern_labels(pattern_ctx *c, uint32_t *labels, size_t *count) {
+  const char *p = c->le->entry->pattern;
+  *count = 0;
+  while (*p) {
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+    const char *w = p;
+    while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') p++;
+    size_t n = (size_t)(p - w);
+    if (!n) continue;
+    tact_status st;
+    if (w[0] == '{') {
+      if (*count == TACT_MATCH_MAX_PATTERN_TOKENS)
+        return pattern_fail(c, TACT_E_PACK, "more than 32 tokens");
+      st = class_label(c, w, n, &labels[*count]);
+      if (st == TACT_OK) (*count)++;
+    } else {
+      st = chunk_labels(c, w, n, labels, count);
+    }
+    if (st != TACT_OK) return st;
+  }
+  if (!*count) return pattern_fail(c, TACT_E_PACK, "no tokens");
+  return TACT_OK;
+}
+
+/* Per-node output lists while building: singly linked through `next`. */
+typedef struct build_out {
+  uint32_t *head, *next, *entry;
+  size_t cap_head, cap_next, cap_entry, n;
+} build_out;
+
+static int add_output(tact_matcher *m, const tact_allocator *a, build_out *b, uint32_t node_id,
+                      uint32_t entry_id) {
+  size_t old = b->cap_head;
+  if (tact_grow(a, (void **)&b->head, &b->cap_head, m->n_nodes, sizeof *b->head)) return -1;
+  for (size_t i = old; i < b->cap_head; i++) b->head[i] = NO_NODE;
+  /* One lexicon, one pattern: a repeated entry replaces the earlier one. */
+  for (uint32_t o = b->head[node_id]; o != NO_NODE; o = b->next[o]) {
+    if (m->entries[b->entry[o]].lexicon == m->entries[entry_id].lexicon) {
+      b->entry[o] = entry_id;
+      return 0;
+    }
+  }
+  if (tact_grow(a, (void **)&b->next, &b->cap_next, b->n + 1, sizeof *b->next) ||
+      tact_grow(a, (void **)&b->entry, &b->cap_entry, b->n + 1, sizeof *b->entry))
+    return -1;
+  b->entry[b->n] = entry_id;
+  b->next[b->n] = b->head[node_id];
+  b->head[node_id] = (uint32_t)b->n++;
+  m->nodes[node_id].out_count++;
+  return 0;
+}
+
+static tact_status add_entry(pattern_ctx *c, build_out *b, uint32_t lexicon, double weight) {
+  tact_matcher *m = c->m;
+  uint32_t labels[TACT_MATCH_MAX_PATTERN_TOKENS];
+  size_t count;
+  tact_status st = pattern_labels(c, labels, &count);
+  if (st != TACT_OK) return st;
+  uint32_t at = 0;
+  for (size_t i = 0; i < count && at != NO_NODE; i++) at = child(m, c->a, at, labels[i]);
+  if (at == NO_NODE ||
+      tact_grow(c->a, (void **)&m->entries, &m->cap_entries, m->n_entries + 1, sizeof *m->entries))
+    return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
+  uint32_t id = (uint32_t)m->n_entries++;
+  m->entries[id].lexicon = lexicon;
+  m->entries[id].weight = weight;
+  m->entries[id].pattern = c->le->entry->pattern;
+  if (add_output(m, c->a, b, at, id))
+    return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
+  return TACT_OK;
+}
+
+/* Lays the linked output lists out flat, in entry order per node. */
+static int flatten_outputs(tact_matcher *m, const tact_allocator *a, build_out *b) {
+  m->outputs = tact_malloc(a, (b->n ? b->n : 1) * sizeof *m->outputs);
+  if (!m->outputs) return -1;
+  uint32_t at = 0;
+  for (size_t nd = 0; nd < m->n_nodes; nd++) {
+    node *n = &m->nodes[nd];
+    n->out_first = at;
+    at += n->out_count;
+    uint32_t k = at;
+    if (nd < b->cap_head)
+      for (uint32_t o = b->head[nd]; o != NO_NODE; o = b->next[o]) m->outputs[--k] = b->entry[o];
+  }
+  m->n_outputs = b->n;
+  return 0;
+}
+
+static tact_status compile_all(tact_matcher *m, const tact_layers *layers, pattern_ctx *c,
+                               build_out *b) {
+  if (new_node(m, c->a) == NO_NODE || edges_rehash(m, c->a))
+    return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
+  for (size_t l = 0; l < layers->n_lexicons; l++) {
+    const tact_lexicon *lex = &layers->lexicons[l];
+    for (size_t e = 0; e < lex->n_entries; e++) {
+      c->le = &lex->entries[e];
+      const tact_pack_entry *pe = c->le->entry;
+      double w = pe->has_weight ? pe->weight : lex->has_weight ? lex->weight : 1.0;
+      tact_status st = add_entry(c, b, (uint32_t)l, w);
+      if (st != TACT_OK) return st;
+    }
+  }
+  if (flatten_outputs(m, c->a, b))
+    return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
+  return TACT_OK;
+}
+
+tact_status tact_matcher_compile(const tact_layers *layers, const tact_allocator *a,
+                                 tact_matcher **out, tact_error *err) {
+  *out = NULL;
+  tact_matcher *m = tact_malloc(a, sizeof *m);
+  if (!m) return tact_fail(err, TACT_E_NOMEM, "out of memory compiling patterns");
+  memset(m, 0, sizeof *m);
+  tact_text scratch;
+  memset(&scratch, 0, sizeof scratch);
+  char stem_buf[TACT_MATCH_MAX_STEM];
+  pattern_ctx c = {m, a, &scratch, stem_buf, NULL, err};
+  build_out b;
+  memset(&b, 0, sizeof b);
+  tact_status st = compile_all(m, layers, &c, &b);
+  tact_text_free(&scratch, a);
+  tact_free(a, b.head);
+  tact_free(a, b.next);
+  tact_free(a, b.entry);
+  if (st != TACT_OK) {
+    tact_matcher_free(m, a);
+    return st;
+  }
+  *out = m;
+  return TACT_OK;
+}
+
+void tact_matcher_free(tact_matcher *m, const tact_allocator *a) {
+  if (!m) return;
+  sym_free(&m->exact, a);
+  sym_free(&m->stems, a);
+  tact_free(a, m->edges);
+  tact_free(a, m->nodes);
+  tact_free(a, m->outputs);
+  tact_free(a, m->entries);
+  tact_free(a, m);
+}
+
+const tact_compiled_entry *tact_matcher_entry(const tact_matcher *m, uint32_t i) {
+  return i < m->n_entries ? &m->entries[i] : NULL;
+}
+
+size_t tact_matcher_entry_count(const tact_matcher *m) { return m->n_entries; }
+
+/* The labels token `i` offers; at most 4. */
+static size_t token_labels(const tact_matcher *m, const tact_text *t, size_t i,
+                           tact_match_state *st, uint32_t *labels) {
+  size_t n = 0, len;
+  const char *norm = tact_text_norm(t, i, &len);
+  unsigned kind = t->tokens[i].kind;
+  uint32_t sym = sym_lookup(&m->exact, norm, len);
+  if (sym != NO_SYM) labels[n++] = LABEL_EXACT | sym;
+  if (m->uses_stems && kind == TACT_TOKEN_WORD && len <= st->cap_stem) {
+    size_t sl = stem(norm, len, st->stem);
+    sym = sym_lookup(&m->stems, st->stem, sl);
+    if (sym != NO_SYM) labels[n++] = LABEL_STEM | sym;
+  }
+  if (kind <= TACT_TOKEN_EMOTICON && m->class_used[CLASS_KIND + kind])
+    labels[n++] = LABEL_CLASS | (CLASS_KIND + kind);
+  if (kind == TACT_TOKEN_WORD && m->class_used[CLASS_WORD]) labels[n++] = LABEL_CLASS | CLASS_WORD;
+  if (m->class_used[CLASS_ANY]) labels[n++] = LABEL_CLASS | CLASS_ANY;
+  return n;
+}
+
+static int push_hits(const tact_matcher *m, const tact_allocator *a, tact_match_state *st,
+                     uint32_t nd, uint32_t start, uint32_t end) {
+  const node *n = &m->nodes[nd];
+  if (!n->out_count) return 0;
+  if (tact_grow(a, (void **)&st->hits, &st->cap_hits, st->n_hits + n->out_count, sizeof *st->hits))
+    return -1;
+  for (uint32_t k = 0; k < n->out_count; k++) {
+    tact_hit *h = &st->hits[st->n_hits++];
+    h->entry = m->outputs[n->out_first + k];
+    h->first_token = start;
+    h->n_tokens = end - start + 1;
+  }
+  return 0;
+}
+
+static int hit_before(const tact_hit *x, const tact_hit *y) {
+  if (x->first_token != y->first_token) return x->first_token < y->first_token;
+  if (x->n_tokens != y->n_tokens) return x->n_tokens > y->n_tokens;
+  return x->entry < y->entry;
+}
+
+/* In-place heap sort: qsort may allocate, and hits can be many. */
+static void sift_down(tact_hit *h, size_t root, size_t n) {
+  for (;;) {
+    size_t c = 2 * root + 1;
+    if (c >= n) return;
+    if (c + 1 < n && hit_before(&h[c], &h[c + 1])) c++;
+    if (!hit_before(&h[root], &h[c])) return;
+    tact_hit tmp = h[root];
+    h[root] = h[c];
+    h[c] = tmp;
+    root = c;
+  }
+}
+
+static void sort_hits(tact_hit *h, size_t n) {
+  for (size_t i = n / 2; i-- > 0;) sift_down(h, i, n);
+  for (size_t end = n; end > 1; end--) {
+    tact_hit tmp = h[0];
+    h[0] = h[end - 1];
+    h[end - 1] = tmp;
+    sift_down(h, 0, end - 1);
+  }
+}
+
+/* Advances every live partial match (and a new one starting here) by token i. */
+static int step(const tact_matcher *m, const tact_text *t, size_t i, const tact_allocator *a,
+                tact_match_state *st, size_t *n_active) {
+  uint32_t labels[4];
+  size_t nl = token_labels(m, t, i, st, labels);
+  st->active[(*n_active)++] = (uint64_t)i; /* root node 0, starting at i */
+  size_t n_next = 0;
+  for (size_t s = 0; s < *n_active; s++) {
+    uint32_t from = (uint32_t)(st->active[s] >> 32), start = (uint32_t)st->active[s];
+    for (size_t l = 0; l < nl; l++) {
+      uint32_t to = edge_lookup(m, from, labels[l]);
+      if (to == NO_NODE) continue;
+      if (push_hits(m, a, st, to, start, (uint32_t)i)) return -1;
+      if (!m->nodes[to].n_edges) continue;
+      if (tact_grow(a, (void **)&st->next, &st->cap_next, n_next + 1, sizeof *st->next)) return -1;
+      st->next[n_next++] = ((uint64_t)to << 32) | start;
+    }
+  }
+  uint64_t *tmp = st->active;
+  size_t tcap = st->cap_active;
+  st->active = st->next;
+  st->cap_active = st->cap_next;
+  st->next = tmp;
+  st->cap_next = tcap;
+  *n_active = n_next;
+  return 0;
+}
+
+tact_status tact_matcher_scan(const tact_matcher *m, const tact_text *t, const tact_allocator *a,
+                              tact_match_state *st, tact_error *err) {
+  st->n_hits = 0;
+  if (m->uses_stems &&
+      tact_grow(a, (void **)&st->stem, &st->cap_stem, TACT_MATCH_MAX_STEM, 1))
+    return tact_fail(err, TACT_E_NOMEM, "out of memory while matching");
+  size_t n_active = 0;
+  for (size_t i = 0; i < t->n_tokens; i++) {
+    if (tact_grow(a, (void **)&st->active, &st->cap_active, n_active + 1, sizeof *st->active) ||
+        step(m, t, i, a, st, &n_active))
+      return tact_fail(err, TACT_E_NOMEM, "out of memory while matching");
+  }
+  sort_hits(st->hits, st->n_hits);
+  return TACT_OK;
+}
+
+void tact_match_state_free(tact_match_state *st, const tact_allocator *a) {
+  tact_free(a, st->hits);
+  tact_free(a, st->active);
+  tact_free(a, st->next);
+  tact_free(a, st->stem);
+  memset(st, 0, sizeof *st);
+}

@@ -1,0 +1,105 @@
+#!/bin/sh
+# dev.sh — the one entry point for building and checking tact on Debian 12
+# (as root it installs what is missing; as a user it says what is missing).
+#   sh scripts/dev.sh demo   build, then run the CLI on the bundled example conversation
+#   sh scripts/dev.sh test   build, then run every suite: unit + CLI tests, the same
+#                            under ASan+UBSan, and an install check (pkg-config + a
+#                            program compiled against the installed library)
+# It ends with the runner's own summary line: "N passed, N failed".
+set -eu
+cd "$(dirname "$0")/.."
+
+PACKAGES="gcc libc6-dev meson ninja-build pkg-config python3 libutf8proc-dev libxml2-dev libcmocka-dev"
+
+install_missing() {
+  missing=""
+  for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+  done
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "dev.sh: missing Debian packages:$missing (run as root, or apt-get install them)" >&2
+    exit 2
+  fi
+  echo "dev.sh: installing$missing"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+# build DIR [meson options...]: configure once, then build incrementally.
+build() {
+  dir=$1
+  shift
+  [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null
+  ninja -C "$dir" >/dev/null
+}
+
+demo() {
+  build build
+  echo "== the customer =="
+  build/examples/tact analyze examples/conversations/refund-customer.txt
+  echo
+  echo "== the agent's reply =="
+  build/examples/tact analyze examples/conversations/refund-reply-poor.txt
+}
+
+install_check() {
+  dest=$(mktemp -d)
+  meson install -C build --destdir "$dest" >/dev/null
+  pcdir=$(dirname "$(find "$dest" -name tact.pc | head -n 1)")
+  libdir=$(dirname "$(find "$dest" -name 'libtact.so' | head -n 1)")
+  flags=$(PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs tact)
+  cc -std=c11 examples/embed.c $flags -o "$dest/embed"
+  out=$(LD_LIBRARY_PATH="$libdir" "$dest/embed" "Unfortunately we can't do that.")
+  rm -rf "$dest"
+  echo "$out" | grep -q "can't" || { echo "install check: unexpected output: $out" >&2; return 1; }
+}
+
+summary() {
+  python3 - "$@" <<'PY'
+import json, sys
+passed = failed = 0
+for path in sys.argv[1:]:
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        failed += 1
+        continue
+    for line in lines:
+        r = json.loads(line)
+        if r["result"] in ("OK", "EXPECTEDFAIL", "SKIP"):
+            passed += 1
+        else:
+            failed += 1
+            print("failed:", r["name"], "in", path)
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
+PY
+}
+
+run_tests() {
+  status=0
+  build build
+  meson test -C build --print-errorlogs || status=1
+  echo "== ASan + UBSan =="
+  build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C build-asan --print-errorlogs || status=1
+  echo "== install check =="
+  extra=$(mktemp)
+  if install_check; then
+    echo '{"name": "install-check", "result": "OK"}' >"$extra"
+  else
+    echo '{"name": "install-check", "result": "FAIL"}' >"$extra"
+  fi
+  summary build/meson-logs/testlog.json build-asan/meson-logs/testlog.json "$extra" || status=1
+  rm -f "$extra"
+  return $status
+}
+
+install_missing
+case "${1:-}" in
+  demo) demo ;;
+  test) run_tests ;;
+  *) echo "usage: sh scripts/dev.sh demo|test" >&2; exit 2 ;;
+esac

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""cli.py — end-to-end checks of the `tact` command: exit codes, error
+messages with locations, and JSON whose byte spans slice the input exactly.
+
+usage: cli.py PATH/TO/tact SOURCE_DIR/tests
+Prints one line per check and a final 'N passed, N failed'."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+TACT, TESTS = sys.argv[1], sys.argv[2]
+ROOT = os.path.dirname(TESTS)
+results = []
+
+
+def tact(*args, stdin=b""):
+    p = subprocess.run([TACT, *args], input=stdin, capture_output=True, timeout=60)
+    # strict decoding: the CLI must never print invalid UTF-8
+    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+
+def check(name, cond, detail=""):
+    results.append(bool(cond))
+    print(("ok     " if cond else "FAILED ") + name + ("" if cond else "  -- " + detail))
+
+
+def test_acceptance_tokens():
+    text = "We’ll refund you within 3-5 business days — sorry, Mr. O’Neil! 😊"
+    raw = text.encode("utf-8")
+    rc, out, err = tact("tokens", "--format", "json", stdin=raw)
+    check("tokens json exits 0", rc == 0, err)
+    doc = json.loads(out)
+    toks = doc["tokens"]
+    sliced = all(raw[t["start"]:t["end"]].decode("utf-8") == t["text"] for t in toks)
+    check("every token span slices the original bytes", sliced)
+    ordered = all(a["end"] <= b["start"] for a, b in zip(toks, toks[1:]))
+    check("spans are increasing and disjoint", ordered)
+    norms = [t["norm"] for t in toks]
+    check("contraction expanded: we + will", norms[:3] == ["we", "will", "refund"], norms[:3])
+    check("apostrophe unified in o'neil", "o'neil" in norms, norms)
+    check("3-5 is one number", any(t["norm"] == "3-5" and t["kind"] == "number" for t in toks))
+    emoji = [t for t in toks if t["kind"] == "emoji"]
+    check("emoji is one token", len(emoji) == 1 and emoji[0]["text"] == "😊", emoji)
+    check("one sentence (Mr. does not end it)", len(doc["sentences"]) == 1, doc["sentences"])
+
+
+def test_invalid_utf8():
+    rc, out, err = tact("tokens", stdin=b"hello \xc3\x28 world")
+    check("invalid UTF-8 exits 2", rc == 2, rc)
+    check("message names the byte offset", "6" in err and "UTF-8" in err, err)
+    rc, out, err = tact("analyze", stdin=b"ab\x00cd")
+    check("NUL byte exits 2 with offset", rc == 2 and "2" in err, err)
+    rc, out, err = tact("tokens", "--repair", "--format", "json", stdin=b"a\xffb")
+    doc = json.loads(out)  # the output stays valid UTF-8 JSON
+    check("--repair accepts invalid UTF-8", rc == 0 and doc["stats"]["repaired_bytes"] == 1, err)
+    check("--repair token shows U+FFFD", [t["text"] for t in doc["tokens"]] == ["a", "\ufffd", "b"],
+          doc["tokens"])
+
+
+def test_hostile_pack():
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write('<?xml version="1.0"?>\n<!DOCTYPE pack [\n  <!ENTITY x SYSTEM "file:///etc/passwd">\n]>\n'
+                '<pack id="evil" version="1"><lexicon id="x"><entry>&x;</entry></lexicon></pack>\n')
+        path = f.name
+    rc, out, err = tact("analyze", "--pack", path, stdin=b"hi")
+    os.unlink(path)
+    check("external entity pack exits 2", rc == 2, rc)
+    check("message names file and line 2", path in err and "line 2" in err, err)
+    check("no file contents leak", "root:" not in err + out)
+
+
+def test_company_pack():
+    pack = os.path.join(TESTS, "data", "cli", "company.xml")
+    rc, out, err = tact("analyze", "--format", "json", "--pack", pack,
+                        stdin="Our FluxCapacitor SLA is 24h.".encode())
+    check("company pack loads", rc == 0, err)
+    if rc == 0:
+        lex = [m["lexicon"] for m in json.loads(out)["matches"]]
+        check("company lexicon matches", "acme-jargon" in lex, lex)
+
+
+def test_usage_errors():
+    rc, out, err = tact()
+    check("no command exits 2", rc == 2 and "no command" in err, err)
+    rc, out, err = tact("tokens", "--format", "xml")
+    check("bad format exits 2", rc == 2 and "xml" in err, err)
+    rc, out, err = tact("frobnicate")
+    check("unknown command exits 2", rc == 2 and "frobnicate" in err, err)
+    rc, out, err = tact("tokens", "/nonexistent/file.txt")
+    check("missing file exits 2 naming it", rc == 2 and "/nonexistent/file.txt" in err, err)
+    rc, out, err = tact("help")
+    check("help exits 0", rc == 0 and "usage:" in out)
+    rc, out, err = tact("version", "--format", "json")
+    check("version json", rc == 0 and json.loads(out)["version"].count(".") == 2, out)
+    rc, out, err = tact("tokens", stdin=b"")
+    check("empty input is fine", rc == 0 and "0 tokens" in out, out + err)
+
+
+def test_bundled_conversation():
+    path = os.path.join(ROOT, "examples", "conversations", "refund-reply-poor.txt")
+    rc, out, err = tact("analyze", path)
+    check("analyze bundled conversation exits 0", rc == 0, err)
+    check("it shows phrase matches", "phrase matches" in out and "say-no" in out, out)
+
+
+for test in [test_acceptance_tokens, test_invalid_utf8, test_hostile_pack, test_company_pack,
+             test_usage_errors, test_bundled_conversation]:
+    try:
+        test()
+    except Exception as e:  # a crash in a check is a failure, not a skip
+        check(test.__name__ + " raised", False, repr(e))
+
+passed = sum(results)
+print(f"{passed} passed, {len(results) - passed} failed")
+sys.exit(0 if passed == len(results) else 1)
