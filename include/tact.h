@@ -132,8 +132,9 @@ typedef struct tact_allocator {
 
 /* Engine-wide flags (tact_config.flags). */
 enum {
-  /* Invalid UTF-8 and NUL bytes are not errors: each bad byte becomes a
-   * symbol token whose normalized form is U+FFFD; spans stay exact. */
+  /* Invalid UTF-8 and NUL bytes are not errors: each invalid sequence (the
+   * longest ill-formed prefix, as in the WHATWG decoder) and each NUL byte
+   * becomes a symbol token whose normalized form is U+FFFD; spans stay exact. */
   TACT_CONFIG_REPAIR_UTF8 = 1u << 0,
   /* Do not load the compiled-in default pack (start from nothing). */
   TACT_CONFIG_NO_DEFAULT_PACK = 1u << 1
@@ -219,9 +220,20 @@ typedef struct tact_input {
   size_t length;
   tact_role role;
   tact_format format;
+  /* Reference time for time expressions ("tomorrow", "within 3 days"):
+   * Unix seconds, UTC. 0 means the current time when tact_analyze() runs. */
+  int64_t now;
+  /* Time zone of the conversation, NUL-terminated: an IANA name
+   * ("Europe/Berlin", read from the system's zoneinfo) or a UTC offset
+   * ("+02:00", "-0530", "UTC"). NULL means UTC. An unknown name is TACT_E_ARG. */
+  const char *time_zone;
+  /* Locale of the text, NUL-terminated ("en-US", "en-GB"); it decides whether
+   * "3/4" is March 4 (en-US, the default) or 3 April (en-GB and most others). */
+  const char *locale;
 } tact_input;
 
-/* Fills `in` with defaults (empty text, unknown role, plain). NULL ignored. */
+/* Fills `in` with defaults (empty text, unknown role, plain, now, UTC,
+ * en-US). NULL ignored. */
 TACT_API void tact_input_init(tact_input *in);
 
 /* # RESULTS
@@ -348,9 +360,85 @@ TACT_API double tact_match_weight(const tact_result *res, size_t i);
 /* First token of the match and the number of tokens it covers. */
 TACT_API size_t tact_match_token(const tact_result *res, size_t i, size_t *token_count);
 
+/* ## Time expressions
+ * Every time expression in the text ("within 24 hours", "3-5 business days",
+ * "by Friday", "tomorrow at 5pm", "ASAP"), normalized against the input's
+ * reference time and time zone to an interval [start, end] in Unix seconds.
+ * Durations run from the reference time; deadlines end at the named moment
+ * (start = reference time); vague ones ("soon", "ASAP") get the documented
+ * default interval of docs/promises.md and are marked TACT_TIME_VAGUE. */
+typedef enum tact_time_kind {
+  TACT_TIME_NONE = 0,
+  TACT_TIME_DURATION = 1,
+  TACT_TIME_DEADLINE = 2,
+  TACT_TIME_VAGUE = 3
+} tact_time_kind;
+
+TACT_API size_t tact_result_time_count(const tact_result *res);
+TACT_API tact_span tact_time_span(const tact_result *res, size_t i);
+TACT_API tact_time_kind tact_time_kind_of(const tact_result *res, size_t i);
+/* Start and end of the interval, Unix seconds UTC (end >= start). */
+TACT_API int64_t tact_time_start(const tact_result *res, size_t i);
+TACT_API int64_t tact_time_end(const tact_result *res, size_t i);
+/* The interval relative to the reference time, in seconds (min <= max). */
+TACT_API int64_t tact_time_min_seconds(const tact_result *res, size_t i);
+TACT_API int64_t tact_time_max_seconds(const tact_result *res, size_t i);
+/* For business-day durations ("3-5 business days") the upper count of
+ * business days (5), else 0. Weekends and the pack calendar's holidays are
+ * skipped when computing start/end. */
+TACT_API int tact_time_business_days(const tact_result *res, size_t i);
+
+/* ## Promises
+ * Commitments the speaker makes ("I'll call you back tomorrow", "your refund
+ * will be processed within 5 business days"), with the action normalized to
+ * the pack's action ids (refund, replace, ship, deliver, callback, email, fix,
+ * escalate, follow-up, credit, cancel, other), the actor, the certainty, an
+ * optional condition, the attached time expression, and policy flags. */
+typedef enum tact_actor {
+  TACT_ACTOR_NONE = 0,
+  TACT_ACTOR_WE = 1,   /* we will, we'll, the team will */
+  TACT_ACTOR_I = 2,    /* I will, I'll, let me */
+  TACT_ACTOR_YOU = 3,  /* you will receive / get; passive "will be refunded" */
+} tact_actor;
+
+typedef enum tact_certainty {
+  TACT_CERTAINTY_NONE = 0,
+  TACT_CERTAINTY_GUARANTEED = 1, /* guaranteed, 100%, definitely, promise */
+  TACT_CERTAINTY_FIRM = 2,       /* will, 'll, going to */
+  TACT_CERTAINTY_HEDGED = 3      /* should, try to, hopefully, may */
+} tact_certainty;
+
+/* Promise flags (tact_promise_flags). */
+enum {
+  TACT_PROMISE_NO_TIMEFRAME = 1u << 0,      /* no time expression attached */
+  TACT_PROMISE_VAGUE_TIMEFRAME = 1u << 1,   /* only "soon", "ASAP", ... */
+  TACT_PROMISE_FASTER_THAN_POLICY = 1u << 2,/* ends before the policy minimum: can't be kept */
+  TACT_PROMISE_SLOWER_THAN_POLICY = 1u << 3,/* may end after the policy maximum */
+  TACT_PROMISE_GUARANTEE = 1u << 4,         /* absolute words: guaranteed, 100%, never again */
+  TACT_PROMISE_CONDITIONAL = 1u << 5        /* "if you send the receipt, we'll ..." */
+};
+
+TACT_API size_t tact_result_promise_count(const tact_result *res);
+TACT_API tact_span tact_promise_span(const tact_result *res, size_t i);
+/* Action id from the pack ("refund", ..., "other"); owned by the engine. */
+TACT_API const char *tact_promise_action(const tact_result *res, size_t i);
+TACT_API tact_actor tact_promise_actor(const tact_result *res, size_t i);
+TACT_API tact_certainty tact_promise_certainty(const tact_result *res, size_t i);
+TACT_API unsigned tact_promise_flags(const tact_result *res, size_t i);
+/* What is promised ("a replacement phone"); a zero span when none. */
+TACT_API tact_span tact_promise_object(const tact_result *res, size_t i);
+/* The condition clause ("if you send the receipt"); a zero span when none. */
+TACT_API tact_span tact_promise_condition(const tact_result *res, size_t i);
+/* Index of the attached time expression, or (size_t)-1 when none. */
+TACT_API size_t tact_promise_time(const tact_result *res, size_t i);
+/* Lower-case names for JSON and messages; static storage. */
+TACT_API const char *tact_time_kind_name(tact_time_kind kind);
+TACT_API const char *tact_actor_name(tact_actor actor);
+TACT_API const char *tact_certainty_name(tact_certainty certainty);
+
 /* ## JSON
  * The result as one JSON object (schema in docs/api.md): "text_length",
- * "stats", "tokens", "sentences", "matches". `sections` picks members with
+ * "stats", "tokens", "sentences", "matches", "times", "promises". `sections` picks members with
  * TACT_JSON_* bits; 0 means all of them. The string is owned by the result,
  * NUL-terminated and valid until the result is freed or reused. NULL with
  * TACT_E_NOMEM on allocation failure, TACT_E_ARG for a NULL result or unknown
@@ -359,7 +447,9 @@ enum {
   TACT_JSON_STATS = 1u << 0,
   TACT_JSON_TOKENS = 1u << 1,
   TACT_JSON_SENTENCES = 1u << 2,
-  TACT_JSON_MATCHES = 1u << 3
+  TACT_JSON_MATCHES = 1u << 3,
+  TACT_JSON_TIMES = 1u << 4,
+  TACT_JSON_PROMISES = 1u << 5
 };
 TACT_API const char *tact_result_json(tact_result *res, unsigned sections, size_t *length,
                                       tact_error *err);

@@ -79,12 +79,12 @@ static const uint8_t ASCII_CLASS[128] = {
 #undef SY
 #undef CU
 
-static bool is_letter(int c) { return c == C_UPPER || c == C_LOWER; }
-static bool is_wordch(int c) {
+static inline bool is_letter(int c) { return c == C_UPPER || c == C_LOWER; }
+static inline bool is_wordch(int c) {
   return c == C_UPPER || c == C_LOWER || c == C_MARK || c == C_DIGIT || c == C_NUMX;
 }
-static bool is_alnum(int c) { return is_letter(c) || c == C_DIGIT || c == C_NUMX; }
-static uint8_t ascii_lower(uint8_t b) { return (uint8_t)(b >= 'A' && b <= 'Z' ? b + 32 : b); }
+static inline bool is_alnum(int c) { return is_letter(c) || c == C_DIGIT || c == C_NUMX; }
+static inline uint8_t ascii_lower(uint8_t b) { return (uint8_t)(b >= 'A' && b <= 'Z' ? b + 32 : b); }
 
 /* Apostrophe look-alikes all normalize to ASCII ', curly double quotes to ". */
 static int32_t quote_fold(int32_t cp) {
@@ -456,7 +456,7 @@ static const emoticon EMOTICONS[] = {
 };
 
 /* Cheap filter before the table: most word starts are not emoticons. */
-static bool emoticon_candidate(const scan *sc, size_t pos) {
+static inline bool emoticon_candidate(const scan *sc, size_t pos) {
   uint8_t c = sc->s[pos];
   if (c < 0x80 && is_letter(ASCII_CLASS[c]))
     return pos + 1 < sc->len && (sc->s[pos + 1] == 'D' || sc->s[pos + 1] == '_');
@@ -469,6 +469,7 @@ static bool emoticon_candidate(const scan *sc, size_t pos) {
 static size_t emoticon_end(const scan *sc, size_t pos, const emoticon **which) {
   size_t best = 0;
   for (size_t k = 0; k < sizeof EMOTICONS / sizeof *EMOTICONS; k++) {
+    if ((uint8_t)EMOTICONS[k].text[0] != sc->s[pos]) continue;
     size_t n = strlen(EMOTICONS[k].text);
     if (n > best && n <= sc->len - pos && !memcmp(sc->s + pos, EMOTICONS[k].text, n)) {
       best = n;
@@ -530,7 +531,7 @@ static size_t url_end(const scan *sc, size_t pos) {
   return plen != 4 || is_alnum(peek(sc, pos + 4, &cp, &n)) ? i : 0;
 }
 
-static bool local_ch(uint8_t c) {
+static inline bool local_ch(uint8_t c) {
   return c < 0x80 && (is_alnum(ASCII_CLASS[c]) || c == '.' || c == '_' || c == '%' || c == '+' ||
                       c == '-');
 }
@@ -712,7 +713,7 @@ static void build_key(const scan *sc, size_t s, size_t e, wkey *k) {
 
 /* Every CONTRACTIONS word without an apostrophe ends in one of these pairs;
  * checking them first keeps the binary search off most words. */
-static bool maybe_contraction(const char *c, size_t n) {
+static inline bool maybe_contraction(const char *c, size_t n) {
   if (n < 2) return false;
   char a = c[n - 2];
   switch (c[n - 1]) {
@@ -1086,7 +1087,8 @@ static tact_status scan_token(scan *sc, size_t *pos, int c, int32_t cp, size_t n
       return emit(sc, p, e, TACT_TOKEN_NUMBER, 0);
     }
     if (c == C_CURRENCY) return scan_symbol(sc, pos, cp, n);
-    /* fall through - digits then letters make a word ("4x4") */
+    *pos = e = word_end(sc, p); /* digits then letters make a word ("4x4") */
+    return emit_word(sc, p, e, false);
   case C_UPPER:
   case C_LOWER:
   case C_MARK:
@@ -1164,7 +1166,8 @@ static const struct {
 };
 
 /* Line-initial tokens that start a new sentence after a single newline. */
-static const char *const BULLETS[] = {"-", "*", "•", "‣", "◦", "·", "–", "—", "+", "●", "▪", ">"};
+static const char *const BULLETS[] = {"-", "*", "•", "‣", "◦", "·",
+                                      "–", "—", "+", "●", "▪", ">"};
 
 /* What may follow a terminator: P_STRONG (. ! ?) accepts any word; P_WEAK
  * (ellipsis) needs a capital, a number or a quote before a capital; P_CAP
@@ -1343,11 +1346,7 @@ static size_t count_codepoints(const uint8_t *s, size_t len) {
     uint64_t w;
     memcpy(&w, s + i, 8);
     w &= ~(w << 1) & UINT64_C(0x8080808080808080); /* bit 7 set, bit 6 clear */
-#if defined(__GNUC__)
-    cont += (size_t)__builtin_popcountll(w);
-#else
-    for (; w; w &= w - 1) cont++;
-#endif
+    cont += (size_t)(((w >> 7) * UINT64_C(0x0101010101010101)) >> 56); /* sum of 0/1 bytes */
   }
   for (; i < len; i++) cont += (s[i] & 0xC0) == 0x80;
   return len - cont;

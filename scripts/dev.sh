@@ -48,29 +48,51 @@ install_check() {
   meson install -C build --destdir "$dest" >/dev/null
   pcdir=$(dirname "$(find "$dest" -name tact.pc | head -n 1)")
   libdir=$(dirname "$(find "$dest" -name 'libtact.so' | head -n 1)")
-  flags=$(PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs tact)
-  cc -std=c11 examples/embed.c $flags -o "$dest/embed"
-  out=$(LD_LIBRARY_PATH="$libdir" "$dest/embed" "Unfortunately we can't do that.")
+  pc() { PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_PATH="$pcdir" pkg-config "$@" tact; }
+  cc -std=c11 examples/embed.c $(pc --cflags --libs) -o "$dest/embed"
+  # static: the archive plus its private dependencies, as pkg-config --static says
+  cc -std=c11 examples/embed.c $(pc --cflags) "$libdir/libtact.a" \
+    $(pc --static --libs-only-l | sed 's/-ltact//') -o "$dest/embed-static"
+  shared=$(LD_LIBRARY_PATH="$libdir" "$dest/embed" "Unfortunately we can't do that.")
+  static=$("$dest/embed-static" "Unfortunately we can't do that.")
+  ldd "$dest/embed-static" | grep -q libtact && static="linked the shared library"
   rm -rf "$dest"
-  echo "$out" | grep -q "can't" || { echo "install check: unexpected output: $out" >&2; return 1; }
+  for out in "$shared" "$static"; do
+    echo "$out" | grep -q "can't" || { echo "install check: unexpected output: $out" >&2; return 1; }
+  done
 }
 
+# Totals over every test case, read from meson's logs: a suite that prints a
+# cmocka or "N passed, N failed" summary counts its cases, any other counts 1.
 summary() {
   python3 - "$@" <<'PY'
-import json, sys
+import json, re, sys
 passed = failed = 0
 for path in sys.argv[1:]:
     try:
         lines = open(path).read().splitlines()
     except OSError:
+        print("missing test log:", path)
         failed += 1
         continue
     for line in lines:
         r = json.loads(line)
-        if r["result"] in ("OK", "EXPECTEDFAIL", "SKIP"):
+        out = r.get("stdout", "") or ""
+        ok = r["result"] in ("OK", "EXPECTEDFAIL")
+        ran = re.search(r"\[==========\] (\d+) test\(s\) run", out)
+        plain = re.search(r"^(\d+) passed, (\d+) failed", out, re.M)
+        if ran:
+            n = int(ran.group(1))
+            bad = re.search(r"\[  FAILED  \] (\d+) test\(s\)", out)
+            nbad = int(bad.group(1)) if bad else (0 if ok else 1)
+            passed, failed = passed + n - nbad, failed + nbad
+        elif plain:
+            passed, failed = passed + int(plain.group(1)), failed + int(plain.group(2))
+        elif ok:
             passed += 1
         else:
             failed += 1
+        if not ok:
             print("failed:", r["name"], "in", path)
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
