@@ -478,27 +478,18 @@ static int hit_before(const tact_hit *x, const tact_hit *y) {
   return x->entry < y->entry;
 }
 
-/* In-place heap sort: qsort may allocate, and hits can be many. */
-static void sift_down(tact_hit *h, size_t root, size_t n) {
-  for (;;) {
-    size_t c = 2 * root + 1;
-    if (c >= n) return;
-    if (c + 1 < n && hit_before(&h[c], &h[c + 1])) c++;
-    if (!hit_before(&h[root], &h[c])) return;
-    tact_hit tmp = h[root];
-    h[root] = h[c];
-    h[c] = tmp;
-    root = c;
-  }
-}
-
+/* Hits are found in order of their last token, and a hit can only move
+ * ahead of hits that end within its own length (at most 32 tokens), so an
+ * insertion sort is linear here; qsort could also allocate. */
 static void sort_hits(tact_hit *h, size_t n) {
-  for (size_t i = n / 2; i-- > 0;) sift_down(h, i, n);
-  for (size_t end = n; end > 1; end--) {
-    tact_hit tmp = h[0];
-    h[0] = h[end - 1];
-    h[end - 1] = tmp;
-    sift_down(h, 0, end - 1);
+  for (size_t i = 1; i < n; i++) {
+    tact_hit x = h[i];
+    size_t j = i;
+    while (j > 0 && hit_before(&x, &h[j - 1])) {
+      h[j] = h[j - 1];
+      j--;
+    }
+    h[j] = x;
   }
 }
 
