@@ -3,9 +3,12 @@
  * scripts. Exit codes: 0 ok, 1 findings at or above the threshold (for
  * commands that report findings), 2 usage or input error. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tact.h"
 
@@ -17,6 +20,9 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  analyze   sentences and every pack phrase found, grouped by sentence\n"
+    "  tone      tone scores as bars, with the evidence underlined\n"
+    "  promises  commitments with action, certainty, timeframe and policy flags\n"
+    "  classify  complaint classification of a customer message\n"
     "  tokens    the tokens with byte spans, kinds and normalized forms\n"
     "  version   print the library version\n"
     "  help      print this text\n"
@@ -26,6 +32,12 @@ static const char usage[] =
     "  --pack FILE          layer a rule pack over the default one (repeatable)\n"
     "  --no-default-pack    start from no pack at all\n"
     "  --repair             replace invalid UTF-8 with U+FFFD instead of failing\n"
+    "  --now TIME           reference time, ISO 8601 (2026-03-02T10:00:00Z); default: now\n"
+    "  --tz ZONE            time zone: IANA name (Europe/Berlin) or offset (+02:00)\n"
+    "  --locale TAG         en-US (3/4 is March 4, the default) or en-GB (3 April)\n"
+    "  --role ROLE          agent or customer (classify: customer; others: unknown)\n"
+    "  --jsonl              batch: one JSON object per input line with a \"text\" field;\n"
+    "                       one JSON result per line out, in order\n"
     "  -h, --help           print this text\n"
     "\n"
     "FILE is read as UTF-8 text; without FILE, or with -, standard input is read.\n";
@@ -37,7 +49,49 @@ typedef struct options {
   const char *packs[MAX_PACKS];
   size_t n_packs;
   unsigned config_flags;
+  int64_t now;
+  const char *tz;
+  const char *locale;
+  int role; /* -1: the command's default */
+  int jsonl;
 } options;
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static int64_t days_from_civil(int64_t y, int m, int d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* ISO 8601: 2026-03-02, 2026-03-02T10:00, 2026-03-02T10:00:00Z, ...+01:00. */
+static int parse_iso(const char *s, int64_t *out) {
+  int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+  if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) return -1;
+  s += n;
+  if (*s == 'T' || *s == ' ') {
+    if (sscanf(s + 1, "%2d:%2d%n", &h, &mi, &n) != 2 || n != 5) return -1;
+    s += 1 + n;
+    if (*s == ':') {
+      if (sscanf(s + 1, "%2d%n", &sec, &n) != 1 || n != 2) return -1;
+      s += 1 + n;
+    }
+  }
+  int offset = 0;
+  if (*s == '+' || *s == '-') {
+    int oh, om = 0;
+    if (sscanf(s + 1, "%2d:%2d", &oh, &om) < 1 || oh > 23 || om > 59) return -1;
+    offset = (*s == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    s += strlen(s);
+  } else if (*s == 'Z') {
+    s++;
+  }
+  if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return -1;
+  *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+  return 0;
+}
 
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "tact: ");
@@ -48,6 +102,7 @@ static int usage_error(const char *fmt, const char *arg) {
 
 static int parse_args(int argc, char **argv, options *o) {
   memset(o, 0, sizeof *o);
+  o->role = -1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -65,6 +120,23 @@ static int parse_args(int argc, char **argv, options *o) {
       o->config_flags |= TACT_CONFIG_NO_DEFAULT_PACK;
     } else if (!strcmp(a, "--repair")) {
       o->config_flags |= TACT_CONFIG_REPAIR_UTF8;
+    } else if (!strcmp(a, "--now")) {
+      if (++i == argc) return usage_error("%s needs an ISO 8601 time", a);
+      if (parse_iso(argv[i], &o->now))
+        return usage_error("--now '%s' is not ISO 8601 (e.g. 2026-03-02T10:00:00Z)", argv[i]);
+    } else if (!strcmp(a, "--tz")) {
+      if (++i == argc) return usage_error("%s needs a zone name or offset", a);
+      o->tz = argv[i];
+    } else if (!strcmp(a, "--jsonl")) {
+      o->jsonl = 1;
+    } else if (!strcmp(a, "--role")) {
+      if (++i == argc) return usage_error("%s needs agent or customer", a);
+      if (!strcmp(argv[i], "agent")) o->role = TACT_ROLE_AGENT;
+      else if (!strcmp(argv[i], "customer")) o->role = TACT_ROLE_CUSTOMER;
+      else return usage_error("unknown role '%s' (use agent or customer)", argv[i]);
+    } else if (!strcmp(a, "--locale")) {
+      if (++i == argc) return usage_error("%s needs a language tag such as en-GB", a);
+      o->locale = argv[i];
     } else if (a[0] == '-' && a[1] != '\0') {
       return usage_error("unknown option '%s'", a);
     } else if (!o->command) {
@@ -204,19 +276,217 @@ static void print_analysis(const tact_result *res) {
          tact_result_stat(res, TACT_STAT_WORDS), n_matches);
 }
 
-static int run_text_command(const options *o) {
-  int tokens = !strcmp(o->command, "tokens");
+static void print_time(const tact_result *res, size_t t) {
+  size_t len;
+  const char *text = tact_result_text(res, &len);
+  tact_span s = tact_time_span(res, t);
+  printf("\"");
+  print_escaped(text + s.start, s.end - s.start);
+  printf("\" (%s", tact_time_kind_name(tact_time_kind_of(res, t)));
+  char when[2][32];
+  for (int k = 0; k < 2; k++) {
+    time_t v = (time_t)(k ? tact_time_end(res, t) : tact_time_start(res, t));
+    struct tm tm;
+    if (!gmtime_r(&v, &tm) || !strftime(when[k], sizeof when[k], "%Y-%m-%d %H:%M", &tm))
+      snprintf(when[k], sizeof when[k], "?");
+  }
+  printf(", %s .. %s UTC", when[0], when[1]);
+  if (tact_time_business_days(res, t)) printf(", %d business days", tact_time_business_days(res, t));
+  printf(")");
+}
+
+static void print_promises(const tact_result *res) {
+  static const char *const flag_names[] = {"no timeframe", "vague timeframe", "faster than policy",
+                                           "slower than policy", "guarantee", "conditional"};
+  size_t len;
+  const char *text = tact_result_text(res, &len);
+  size_t n = tact_result_promise_count(res);
+  for (size_t i = 0; i < n; i++) {
+    tact_span s = tact_promise_span(res, i);
+    printf("[%zu] \"", i + 1);
+    print_escaped(text + s.start, s.end - s.start);
+    printf("\"\n    %s by %s, %s", tact_promise_action(res, i),
+           tact_actor_name(tact_promise_actor(res, i)),
+           tact_certainty_name(tact_promise_certainty(res, i)));
+    tact_span obj = tact_promise_object(res, i);
+    if (obj.end > obj.start) {
+      printf(", object \"");
+      print_escaped(text + obj.start, obj.end - obj.start);
+      printf("\"");
+    }
+    printf("\n");
+    tact_span cond = tact_promise_condition(res, i);
+    if (cond.end > cond.start) {
+      printf("    condition: \"");
+      print_escaped(text + cond.start, cond.end - cond.start);
+      printf("\"\n");
+    }
+    size_t t = tact_promise_time(res, i);
+    if (t != (size_t)-1) {
+      printf("    timeframe: ");
+      print_time(res, t);
+      printf("\n");
+    }
+    unsigned flags = tact_promise_flags(res, i);
+    for (unsigned b = 0; b < 6; b++)
+      if (flags & (1u << b)) printf("    ! %s\n", flag_names[b]);
+  }
+  printf("%zu promises, %zu time expressions\n", n, tact_result_time_count(res));
+}
+
+
+/* Bar of `width` cells for a value in [lo, hi]; a range around 0 grows from
+ * the middle so the sign shows. */
+static void print_bar(double v, double lo, double hi) {
+  enum { WIDTH = 20 };
+  char bar[WIDTH + 1];
+  memset(bar, '.', WIDTH);
+  bar[WIDTH] = '\0';
+  if (v < lo) v = lo;
+  if (v > hi) v = hi;
+  if (lo < 0) {
+    int mid = WIDTH / 2, to = (int)((v - lo) / (hi - lo) * WIDTH + 0.5);
+    for (int i = to < mid ? to : mid; i < (to < mid ? mid : to); i++) bar[i] = '#';
+    bar[mid] = '|';
+  } else {
+    int to = (int)((v - lo) / (hi - lo) * WIDTH + 0.5);
+    for (int i = 0; i < to; i++) bar[i] = '#';
+  }
+  printf("[%s]", bar);
+}
+
+/* Writes the text of `sp` on one line and a line of ^ under each piece of
+ * evidence inside it; columns count code points, as a terminal shows them. */
+static void print_underlined(const tact_result *res, tact_span sp) {
+  size_t len;
+  const char *text = tact_result_text(res, &len);
+  size_t n_ev = tact_result_tone_evidence_count(res);
+  char marks[4096];
+  size_t col = 0;
+  printf("    ");
+  for (size_t b = sp.start; b < sp.end; b++) {
+    unsigned char c = (unsigned char)text[b];
+    if ((c & 0xC0) == 0x80) {
+      putchar(c);
+      continue;
+    }
+    int marked = 0;
+    for (size_t e = 0; e < n_ev && !marked; e++) {
+      tact_span es = tact_tone_evidence_span(res, e);
+      marked = b >= es.start && b < es.end;
+    }
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+    putchar(c);
+    if (col < sizeof marks - 1) marks[col++] = marked ? '^' : ' ';
+  }
+  while (col > 0 && marks[col - 1] == ' ') col--;
+  marks[col] = '\0';
+  printf("\n    %s\n", marks);
+}
+
+static void print_tone(const tact_result *res) {
+  static const struct {
+    tact_tone_dim dim;
+    double lo, hi;
+  } rows[] = {
+      {TACT_TONE_SENTIMENT, -1, 1},      {TACT_TONE_POLITENESS, 0, 1},
+      {TACT_TONE_IMPOLITENESS, 0, 1},    {TACT_TONE_EMPATHY, 0, 1},
+      {TACT_TONE_POSITIVITY, 0, 1},      {TACT_TONE_NEGATIVE_LANGUAGE, 0, 1},
+      {TACT_TONE_RUDENESS, 0, 1},        {TACT_TONE_BLAME, 0, 1},
+      {TACT_TONE_DEFENSIVENESS, 0, 1},   {TACT_TONE_ARGUING, 0, 1},
+      {TACT_TONE_JARGON, 0, 1},          {TACT_TONE_CANNED, 0, 1},
+      {TACT_TONE_SALES_PRESSURE, 0, 1},  {TACT_TONE_HEDGING, 0, 1},
+      {TACT_TONE_ANGER, 0, 1},           {TACT_TONE_READABILITY, 0, 100},
+  };
+  for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+    double v = tact_result_tone(res, rows[r].dim);
+    printf("  %-18s %7.2f  ", tact_tone_dim_name(rows[r].dim), v);
+    print_bar(v, rows[r].lo, rows[r].hi);
+    printf("\n");
+  }
+  printf("  %-18s %7.1f\n  %-18s %7.0f\n", "words/sentence",
+         tact_result_tone(res, TACT_TONE_WORDS_PER_SENTENCE), "long sentences",
+         tact_result_tone(res, TACT_TONE_LONG_SENTENCES));
+  size_t n_ev = tact_result_tone_evidence_count(res);
+  if (!n_ev) return;
+  printf("\nevidence:\n");
+  size_t e = 0;
+  for (size_t s = 0; s < tact_result_sentence_count(res); s++) {
+    tact_span ss = tact_sentence_span(res, s);
+    size_t first = e;
+    while (e < n_ev && tact_tone_evidence_span(res, e).start < ss.end) e++;
+    if (e == first) continue;
+    print_underlined(res, ss);
+    size_t len;
+    const char *text = tact_result_text(res, &len);
+    for (size_t k = first; k < e; k++) {
+      tact_span es = tact_tone_evidence_span(res, k);
+      printf("      %-18s %+6.2f  \"", tact_tone_dim_name(tact_tone_evidence_dim(res, k)),
+             tact_tone_evidence_weight(res, k));
+      print_escaped(text + es.start, es.end - es.start);
+      printf("\"  (%s)\n", tact_tone_evidence_source(res, k));
+    }
+  }
+}
+
+static void print_classification(const tact_result *res) {
+  static const char *const threat_names[] = {"escalation request", "churn threat",
+                                             "public/legal threat"};
+  size_t len;
+  const char *text = tact_result_text(res, &len);
+  printf("complaint: %s (p = %.2f), severity %d, anger %.2f\n",
+         tact_result_is_complaint(res) ? "yes" : "no", tact_result_complaint_probability(res),
+         tact_result_severity(res), tact_result_tone(res, TACT_TONE_ANGER));
+  printf("wants: %s\n", tact_result_requested_outcome(res));
+  printf("categories:");
+  for (size_t i = 0; i < tact_result_category_count(res) && i < 3; i++) {
+    double score;
+    const char *name = tact_result_category(res, i, &score);
+    printf(" %s %.2f", name, score);
+  }
+  printf("\n");
+  for (int t = 0; t < 3; t++) {
+    tact_span sp;
+    if (!tact_result_threat(res, (tact_threat)t, &sp)) continue;
+    printf("! %s: \"", threat_names[t]);
+    print_escaped(text + sp.start, sp.end - sp.start);
+    printf("\" (%zu-%zu)\n", sp.start, sp.end);
+  }
+}
+
+/* One entry per analysis command: what its JSON holds, how it prints for
+ * people, and the role it analyzes as unless --role says otherwise. */
+typedef struct command {
+  const char *name;
+  unsigned sections;
+  void (*print)(const tact_result *);
+  tact_role role;
+} command;
+
+static const command commands[] = {
+    {"analyze", 0, print_analysis, TACT_ROLE_UNKNOWN},
+    {"tokens", TACT_JSON_TOKENS | TACT_JSON_SENTENCES | TACT_JSON_STATS, print_tokens,
+     TACT_ROLE_UNKNOWN},
+    {"tone", TACT_JSON_TONE | TACT_JSON_STATS, print_tone, TACT_ROLE_UNKNOWN},
+    {"promises", TACT_JSON_TIMES | TACT_JSON_PROMISES, print_promises, TACT_ROLE_AGENT},
+    {"classify", TACT_JSON_COMPLAINT | TACT_JSON_TONE, print_classification, TACT_ROLE_CUSTOMER},
+};
+
+static void fill_input(const options *o, const command *cmd, tact_input *in) {
+  tact_input_init(in);
+  in->role = o->role >= 0 ? (tact_role)o->role : cmd->role;
+  in->now = o->now;
+  in->time_zone = o->tz;
+  in->locale = o->locale;
+}
+
+static int run_one(const options *o, const command *cmd, tact_engine *eng) {
   size_t len;
   char *text = read_all(o->file, TACT_DEFAULT_MAX_INPUT_BYTES, &len);
   if (!text) return EXIT_USAGE;
   tact_error err;
-  tact_engine *eng = make_engine(o, &err);
-  if (!eng) {
-    free(text);
-    return report("cannot load packs", &err);
-  }
   tact_input in;
-  tact_input_init(&in);
+  fill_input(o, cmd, &in);
   in.text = text;
   in.length = len;
   tact_result *res = tact_analyze(eng, &in, &err);
@@ -224,19 +494,206 @@ static int run_text_command(const options *o) {
   if (!res) {
     rc = report(o->file && strcmp(o->file, "-") ? o->file : "stdin", &err);
   } else if (o->json) {
-    unsigned sections = tokens ? TACT_JSON_TOKENS | TACT_JSON_SENTENCES | TACT_JSON_STATS : 0;
     size_t jlen;
-    const char *json = tact_result_json(res, sections, &jlen, &err);
+    const char *json = tact_result_json(res, cmd->sections, &jlen, &err);
     if (!json) rc = report("cannot write JSON", &err);
     else printf("%s\n", json);
-  } else if (tokens) {
-    print_tokens(res);
   } else {
-    print_analysis(res);
+    cmd->print(res);
   }
   tact_result_free(res);
-  tact_engine_free(eng);
   free(text);
+  return rc;
+}
+
+/* Reads the string member `key` of the one-line JSON object `line` into a
+ * new NUL-terminated buffer (*len bytes, may hold NUL escapes). Returns NULL
+ * when the member is missing or the line is not a JSON object we can read.
+ * Only what batch input needs: string values, escapes, nested values skipped. */
+static const char *skip_ws(const char *p) {
+  while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
+  return p;
+}
+
+static int hex4(const char *p, unsigned *out) {
+  *out = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = p[i];
+    unsigned v = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+                 : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                 : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                        : 16u;
+    if (v > 15) return -1;
+    *out = *out * 16 + v;
+  }
+  return 0;
+}
+
+static size_t put_utf8(char *o, unsigned cp) {
+  if (cp < 0x80) { o[0] = (char)cp; return 1; }
+  if (cp < 0x800) { o[0] = (char)(0xC0 | cp >> 6); o[1] = (char)(0x80 | (cp & 63)); return 2; }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xE0 | cp >> 12); o[1] = (char)(0x80 | (cp >> 6 & 63));
+    o[2] = (char)(0x80 | (cp & 63));
+    return 3;
+  }
+  o[0] = (char)(0xF0 | cp >> 18); o[1] = (char)(0x80 | (cp >> 12 & 63));
+  o[2] = (char)(0x80 | (cp >> 6 & 63)); o[3] = (char)(0x80 | (cp & 63));
+  return 4;
+}
+
+/* Parses the JSON string at *pp (at its opening quote) into out (may be
+ * NULL to skip); returns its length or -1. Lone surrogates become U+FFFD. */
+static long json_string(const char **pp, char *out) {
+  const char *p = *pp + 1;
+  size_t n = 0;
+  while (*p && *p != '"') {
+    char tmp[4];
+    size_t k = 1;
+    if (*p != '\\') {
+      tmp[0] = *p++;
+    } else {
+      char e = p[1];
+      p += 2;
+      if (e == 'u') {
+        unsigned cp, lo;
+        if (hex4(p, &cp)) return -1;
+        p += 4;
+        if (cp >= 0xD800 && cp < 0xDC00 && p[0] == '\\' && p[1] == 'u' && !hex4(p + 2, &lo) &&
+            lo >= 0xDC00 && lo < 0xE000) {
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          p += 6;
+        } else if (cp >= 0xD800 && cp < 0xE000) {
+          cp = 0xFFFD;
+        }
+        k = put_utf8(tmp, cp);
+      } else {
+        const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
+        const char *at = e ? strchr(from, e) : NULL;
+        if (!at) return -1;
+        tmp[0] = to[at - from];
+      }
+    }
+    if (out) memcpy(out + n, tmp, k);
+    n += k;
+  }
+  if (*p != '"') return -1;
+  *pp = p + 1;
+  return (long)n;
+}
+
+/* Skips one JSON value of any kind; NULL on malformed input. */
+static const char *skip_value(const char *p, int depth) {
+  p = skip_ws(p);
+  if (*p == '"') return json_string(&p, NULL) < 0 ? NULL : p;
+  if (*p == '{' || *p == '[') {
+    if (depth > 64) return NULL;
+    char close = *p == '{' ? '}' : ']';
+    p = skip_ws(p + 1);
+    if (*p == close) return p + 1;
+    for (;;) {
+      if (close == '}') {
+        if (*p != '"' || json_string(&p, NULL) < 0) return NULL;
+        p = skip_ws(p);
+        if (*p++ != ':') return NULL;
+      }
+      if (!(p = skip_value(p, depth + 1))) return NULL;
+      p = skip_ws(p);
+      if (*p == close) return p + 1;
+      if (*p++ != ',') return NULL;
+      p = skip_ws(p);
+    }
+  }
+  const char *start = p;
+  while (*p && !strchr(",}] \t\r\n", *p)) p++;
+  return p > start ? p : NULL;
+}
+
+static char *json_member(const char *line, const char *key, size_t *len) {
+  const char *p = skip_ws(line);
+  if (*p++ != '{') return NULL;
+  for (p = skip_ws(p); *p == '"';) {
+    const char *name = p;
+    long nlen = json_string(&p, NULL);
+    if (nlen < 0) return NULL;
+    p = skip_ws(p);
+    if (*p++ != ':') return NULL;
+    p = skip_ws(p);
+    int match = (size_t)nlen == strlen(key) && !strncmp(name + 1, key, (size_t)nlen);
+    if (match && *p == '"') {
+      const char *q = p;
+      long vlen = json_string(&q, NULL);
+      char *out = vlen < 0 ? NULL : malloc((size_t)vlen + 1);
+      if (!out) return NULL;
+      json_string(&p, out);
+      out[vlen] = '\0';
+      *len = (size_t)vlen;
+      return out;
+    }
+    if (!(p = skip_value(p, 0))) return NULL;
+    p = skip_ws(p);
+    if (*p == ',') p = skip_ws(p + 1);
+  }
+  return NULL;
+}
+
+static void progress(size_t done, int tty) {
+  if (tty && done % 1000 == 0) fprintf(stderr, "\rtact: %zu messages", done);
+}
+
+/* Batch mode: one JSON object per line in, one result per line out, in
+ * order, streaming (memory stays flat whatever the input size). A bad line
+ * yields an error object for that line and exit status 2 at the end. */
+static int run_jsonl(const options *o, const command *cmd, tact_engine *eng) {
+  FILE *f = (!o->file || !strcmp(o->file, "-")) ? stdin : fopen(o->file, "rb");
+  if (!f) {
+    fprintf(stderr, "tact: cannot open '%s': %s\n", o->file, strerror(errno));
+    return EXIT_USAGE;
+  }
+  tact_error err;
+  tact_result *res = tact_result_new(eng, &err);
+  int tty = isatty(2), rc = 0;
+  char *line = NULL;
+  size_t cap = 0, lineno = 0;
+  ssize_t got;
+  while (res && (got = getline(&line, &cap, f)) >= 0) {
+    lineno++;
+    if (got <= 1 && (got == 0 || line[0] == '\n')) continue;
+    size_t tlen = 0;
+    char *text = json_member(line, "text", &tlen);
+    tact_input in;
+    fill_input(o, cmd, &in);
+    in.text = text;
+    in.length = tlen;
+    if (!text) {
+      printf("{\"line\":%zu,\"error\":\"no \\\"text\\\" string member, or not a JSON object\"}\n",
+             lineno);
+      rc = EXIT_USAGE;
+    } else if (tact_analyze_into(eng, &in, res, &err) != TACT_OK) {
+      printf("{\"line\":%zu,\"error\":\"%s\"}\n", lineno, tact_status_str(err.code));
+      rc = EXIT_USAGE;
+    } else {
+      size_t jlen;
+      const char *json = tact_result_json(res, cmd->sections, &jlen, &err);
+      if (json) printf("{\"line\":%zu,\"result\":%s}\n", lineno, json);
+      else rc = report("cannot write JSON", &err);
+    }
+    free(text);
+    progress(lineno, tty);
+  }
+  if (tty) fprintf(stderr, "\rtact: %zu messages\n", lineno);
+  free(line);
+  tact_result_free(res);
+  if (f != stdin) fclose(f);
+  return rc;
+}
+
+static int run_analysis(const options *o, const command *cmd) {
+  tact_error err;
+  tact_engine *eng = make_engine(o, &err);
+  if (!eng) return report("cannot load packs", &err);
+  int rc = o->jsonl ? run_jsonl(o, cmd, eng) : run_one(o, cmd, eng);
+  tact_engine_free(eng);
   return rc;
 }
 
@@ -253,6 +710,7 @@ int main(int argc, char **argv) {
     else printf("tact %s\n", tact_version_string());
     return 0;
   }
-  if (!strcmp(o.command, "tokens") || !strcmp(o.command, "analyze")) return run_text_command(&o);
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (!strcmp(o.command, commands[i].name)) return run_analysis(&o, &commands[i]);
   return usage_error("unknown command '%s'", o.command);
 }

@@ -360,13 +360,54 @@ TACT_API double tact_match_weight(const tact_result *res, size_t i);
 /* First token of the match and the number of tokens it covers. */
 TACT_API size_t tact_match_token(const tact_result *res, size_t i, size_t *token_count);
 
+/* ## Tone
+ * Scores for any text (agent or customer), each with a documented range
+ * (docs/tone.md) and the evidence that moved it. */
+typedef enum tact_tone_dim {
+  TACT_TONE_SENTIMENT = 0,         /* compound valence, -1..1 (VADER-style) */
+  TACT_TONE_POSITIVE = 1,          /* share of positive valence, 0..1 */
+  TACT_TONE_NEGATIVE = 2,          /* share of negative valence, 0..1 */
+  TACT_TONE_NEUTRAL = 3,           /* share of neutral words, 0..1 */
+  TACT_TONE_POLITENESS = 4,        /* 0..1 */
+  TACT_TONE_IMPOLITENESS = 5,      /* 0..1 */
+  TACT_TONE_EMPATHY = 6,           /* 0..1 */
+  TACT_TONE_POSITIVITY = 7,        /* positive phrasing, 0..1 */
+  TACT_TONE_NEGATIVE_LANGUAGE = 8, /* no, can't, unfortunately, ..., 0..1 */
+  TACT_TONE_RUDENESS = 9,          /* rudeness and arrogance, 0..1 */
+  TACT_TONE_BLAME = 10,            /* blaming the customer, 0..1 */
+  TACT_TONE_DEFENSIVENESS = 11,    /* excuses, "policy says", 0..1 */
+  TACT_TONE_ARGUING = 12,          /* "you're wrong", 0..1 */
+  TACT_TONE_JARGON = 13,           /* jargon and unexplained acronyms per word, 0..1 */
+  TACT_TONE_CANNED = 14,           /* robotic, scripted phrasing, 0..1 */
+  TACT_TONE_SALES_PRESSURE = 15,   /* 0..1 */
+  TACT_TONE_HEDGING = 16,          /* uncertainty, 0..1 */
+  TACT_TONE_READABILITY = 17,      /* Flesch reading ease, roughly 0..100 (may exceed) */
+  TACT_TONE_WORDS_PER_SENTENCE = 18,
+  TACT_TONE_LONG_SENTENCES = 19,   /* sentences over 25 words */
+  TACT_TONE_ANGER = 20             /* caps, exclamation runs, profanity, negativity; 0..1 */
+} tact_tone_dim;
+
+/* The score of one dimension, or 0 for an unknown `dim`. */
+TACT_API double tact_result_tone(const tact_result *res, tact_tone_dim dim);
+/* Lower-case name ("sentiment", "negative_language", ...), NULL if unknown. */
+TACT_API const char *tact_tone_dim_name(tact_tone_dim dim);
+/* Evidence: each pack entry (or rule) that moved a dimension, with its span
+ * and signed contribution, in text order. */
+TACT_API size_t tact_result_tone_evidence_count(const tact_result *res);
+TACT_API tact_tone_dim tact_tone_evidence_dim(const tact_result *res, size_t i);
+TACT_API tact_span tact_tone_evidence_span(const tact_result *res, size_t i);
+/* What moved it: a lexicon entry ("lexicon:entry") or a rule name such as
+ * "caps-emphasis"; owned by the engine or static. */
+TACT_API const char *tact_tone_evidence_source(const tact_result *res, size_t i);
+TACT_API double tact_tone_evidence_weight(const tact_result *res, size_t i);
+
 /* ## Time expressions
  * Every time expression in the text ("within 24 hours", "3-5 business days",
  * "by Friday", "tomorrow at 5pm", "ASAP"), normalized against the input's
  * reference time and time zone to an interval [start, end] in Unix seconds.
  * Durations run from the reference time; deadlines end at the named moment
  * (start = reference time); vague ones ("soon", "ASAP") get the documented
- * default interval of docs/promises.md and are marked TACT_TIME_VAGUE. */
+ * default interval of docs/time-expressions.md and are marked TACT_TIME_VAGUE. */
 typedef enum tact_time_kind {
   TACT_TIME_NONE = 0,
   TACT_TIME_DURATION = 1,
@@ -413,7 +454,7 @@ enum {
   TACT_PROMISE_NO_TIMEFRAME = 1u << 0,      /* no time expression attached */
   TACT_PROMISE_VAGUE_TIMEFRAME = 1u << 1,   /* only "soon", "ASAP", ... */
   TACT_PROMISE_FASTER_THAN_POLICY = 1u << 2,/* ends before the policy minimum: can't be kept */
-  TACT_PROMISE_SLOWER_THAN_POLICY = 1u << 3,/* may end after the policy maximum */
+  TACT_PROMISE_SLOWER_THAN_POLICY = 1u << 3,/* cannot start before the policy maximum */
   TACT_PROMISE_GUARANTEE = 1u << 4,         /* absolute words: guaranteed, 100%, never again */
   TACT_PROMISE_CONDITIONAL = 1u << 5        /* "if you send the receipt, we'll ..." */
 };
@@ -436,9 +477,39 @@ TACT_API const char *tact_time_kind_name(tact_time_kind kind);
 TACT_API const char *tact_actor_name(tact_actor actor);
 TACT_API const char *tact_certainty_name(tact_certainty certainty);
 
+/* ## Complaint (customer messages)
+ * For input with role TACT_ROLE_CUSTOMER (other roles leave it empty): is it
+ * a complaint, about what, what the customer wants, and the escalation,
+ * churn and public/legal threats it makes, each with its evidence; plus a
+ * severity 0..3 (docs/complaints.md gives the formula). */
+typedef enum tact_threat {
+  TACT_THREAT_ESCALATION = 0, /* asks for a manager or supervisor */
+  TACT_THREAT_CHURN = 1,      /* cancelling, switching, never buying again */
+  TACT_THREAT_PUBLIC = 2      /* reviews, social media, BBB, lawyer, chargeback */
+} tact_threat;
+
+/* 1 if the message is a complaint (probability >= 0.5), else 0. */
+TACT_API int tact_result_is_complaint(const tact_result *res);
+/* Calibrated probability that the message is a complaint, 0..1. */
+TACT_API double tact_result_complaint_probability(const tact_result *res);
+/* Categories from the pack (product-quality, refund-return, billing,
+ * delivery, staff, wait-time, account-technical, pricing, other) with
+ * scores summing to 1, highest first. Names owned by the engine. */
+TACT_API size_t tact_result_category_count(const tact_result *res);
+TACT_API const char *tact_result_category(const tact_result *res, size_t i, double *score);
+/* What the customer asks for: "refund", "replacement", "repair", "cancel",
+ * "compensation", "information", "apology" or "none"; owned by the engine. */
+TACT_API const char *tact_result_requested_outcome(const tact_result *res);
+/* 1 if the threat is present, with the span of its evidence in *span. */
+TACT_API int tact_result_threat(const tact_result *res, tact_threat threat, tact_span *span);
+/* 0 none, 1 low, 2 high, 3 critical (complaint with a threat, an escalation
+ * request or high anger). */
+TACT_API int tact_result_severity(const tact_result *res);
+
 /* ## JSON
  * The result as one JSON object (schema in docs/api.md): "text_length",
- * "stats", "tokens", "sentences", "matches", "times", "promises". `sections` picks members with
+ * "stats", "tokens", "sentences", "matches", "tone", "times", "promises",
+ * "complaint". `sections` picks members with
  * TACT_JSON_* bits; 0 means all of them. The string is owned by the result,
  * NUL-terminated and valid until the result is freed or reused. NULL with
  * TACT_E_NOMEM on allocation failure, TACT_E_ARG for a NULL result or unknown
@@ -449,7 +520,9 @@ enum {
   TACT_JSON_SENTENCES = 1u << 2,
   TACT_JSON_MATCHES = 1u << 3,
   TACT_JSON_TIMES = 1u << 4,
-  TACT_JSON_PROMISES = 1u << 5
+  TACT_JSON_PROMISES = 1u << 5,
+  TACT_JSON_TONE = 1u << 6,
+  TACT_JSON_COMPLAINT = 1u << 7
 };
 TACT_API const char *tact_result_json(tact_result *res, unsigned sections, size_t *length,
                                       tact_error *err);

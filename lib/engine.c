@@ -51,6 +51,31 @@ static tact_status push_pack(tact_engine *eng, tact_pack *p, tact_error *err) {
   return TACT_OK;
 }
 
+/* The default layer: general lexicons, the sentiment lexicon, tone cues,
+ * the complaint model.
+ * They are validated by the test suite at build time; at run time they are
+ * trusted, which keeps engine creation cheap. */
+static tact_status load_builtin_packs(tact_engine *eng, tact_error *err) {
+  const struct {
+    const char *xml;
+    const size_t *len;
+    const char *name;
+  } builtin[] = {
+      {tact_default_pack_xml, &tact_default_pack_xml_len, "default.xml"},
+      {tact_sentiment_pack_xml, &tact_sentiment_pack_xml_len, "sentiment.xml"},
+      {tact_tone_pack_xml, &tact_tone_pack_xml_len, "tone.xml"},
+      {tact_complaint_pack_xml, &tact_complaint_pack_xml_len, "complaint.xml"},
+  };
+  for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++) {
+    tact_pack *p;
+    tact_status st =
+        tact_pack_loader_parse(eng->loader, builtin[i].xml, *builtin[i].len, builtin[i].name, 0, &p, err);
+    if (st == TACT_OK) st = push_pack(eng, p, err);
+    if (st != TACT_OK) return st;
+  }
+  return TACT_OK;
+}
+
 tact_engine *tact_engine_new(const tact_config *cfg, tact_error *err) {
   tact_config c;
   if (read_config(cfg, &c, err) != TACT_OK) return NULL;
@@ -74,16 +99,9 @@ tact_engine *tact_engine_new(const tact_config *cfg, tact_error *err) {
     tact_engine_free(eng);
     return NULL;
   }
-  if (!(c.flags & TACT_CONFIG_NO_DEFAULT_PACK)) {
-    /* The default pack is validated by the test suite at build time; at run
-     * time it is trusted, which keeps engine creation cheap. */
-    tact_pack *p;
-    tact_status st = tact_pack_loader_parse(eng->loader, tact_default_pack_xml,
-                                            tact_default_pack_xml_len, "default.xml", 0, &p, err);
-    if (st != TACT_OK || push_pack(eng, p, err) != TACT_OK) {
-      tact_engine_free(eng);
-      return NULL;
-    }
+  if (!(c.flags & TACT_CONFIG_NO_DEFAULT_PACK) && load_builtin_packs(eng, err) != TACT_OK) {
+    tact_engine_free(eng);
+    return NULL;
   }
   return eng;
 }
@@ -123,6 +141,12 @@ tact_status tact_engine_build(tact_engine *eng, tact_error *err) {
   }
   st = tact_layers_resolve(eng->packs, eng->n_packs, &eng->arena, &eng->layers, err);
   if (st == TACT_OK) st = tact_matcher_compile(&eng->layers, &eng->alloc, &eng->matcher, err);
+  if (st == TACT_OK)
+    st = tact_tone_model_build(&eng->layers, eng->matcher, &eng->alloc, &eng->tone, err);
+  if (st == TACT_OK)
+    st = tact_promise_model_build(&eng->layers, eng->matcher, &eng->alloc, &eng->promises, err);
+  if (st == TACT_OK)
+    st = tact_complaint_model_build(&eng->layers, eng->matcher, &eng->alloc, &eng->complaint, err);
   if (st != TACT_OK) {
     eng->broken = 1;
     return st;
@@ -145,6 +169,9 @@ void tact_engine_free(tact_engine *eng) {
   for (size_t i = 0; i < eng->n_packs; i++) tact_pack_free(eng->packs[i]);
   tact_free(&a, eng->packs);
   tact_pack_loader_free(eng->loader);
+  tact_promise_model_free(eng->promises, &a);
+  tact_tone_model_free(eng->tone, &a);
+  tact_complaint_model_free(eng->complaint, &a);
   tact_matcher_free(eng->matcher, &a);
   tact_arena_free(&eng->arena);
   tact_free(&a, eng);

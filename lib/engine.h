@@ -7,6 +7,9 @@
 #include "layers.h"
 #include "match.h"
 #include "pack.h"
+#include "promise.h"
+#include "tone.h"
+#include "complaint.h"
 
 struct tact_engine {
   tact_allocator alloc;
@@ -21,6 +24,9 @@ struct tact_engine {
   tact_arena arena;           /* resolved layers */
   tact_layers layers;
   tact_matcher *matcher;
+  tact_promise_model *promises;
+  tact_tone_model *tone;
+  tact_complaint_model *complaint;
 };
 
 #endif

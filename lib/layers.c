@@ -1,7 +1,9 @@
 /* layers.c — resolves a stack of parsed packs (bottom first) into the one
  * set of lexicons and rules an engine uses. Items are matched by id: a later
  * pack's item overrides (default), extends or disables an earlier one. The
- * result keeps the order in which ids first appeared. */
+ * result keeps the order in which ids first appeared. Service policies are
+ * matched by action the same way; calendars add up to one sorted list of
+ * holidays; linear models are matched by id. */
 #include "layers.h"
 
 #include <string.h>
@@ -204,6 +206,122 @@ static tact_status finish(tact_arena *ar, lex_slot *lex, size_t n_lex, rule_slot
   return TACT_OK;
 }
 
+/* Policies by action: a later pack's replaces an earlier one (keeping the
+ * place where the action first appeared); mode="disable" removes it. */
+static tact_status resolve_policies(tact_pack *const *packs, size_t n, tact_arena *ar,
+                                    tact_layers *out, tact_error *err) {
+  size_t total = 0;
+  for (size_t p = 0; p < n; p++) total += packs[p]->n_policies;
+  out->policies = NULL;
+  out->n_policies = 0;
+  if (!total) return TACT_OK;
+  id_map map;
+  tact_policy *slots = tact_arena_calloc(ar, total, sizeof *slots);
+  char *dead = tact_arena_calloc(ar, total, 1);
+  out->policies = tact_arena_calloc(ar, total, sizeof *out->policies);
+  if (!slots || !dead || !out->policies || map_init(&map, ar, total))
+    return tact_fail(err, TACT_E_NOMEM, "out of memory while layering packs");
+  size_t used = 0;
+  for (size_t p = 0; p < n; p++) {
+    for (size_t i = 0; i < packs[p]->n_policies; i++) {
+      const tact_pack_policy *pp = &packs[p]->policies[i];
+      size_t slot = map_slot(&map, pp->action);
+      if (!map.keys[slot]) {
+        if (pp->mode == TACT_LAYER_DISABLE) continue;
+        map.keys[slot] = pp->action;
+        map.vals[slot] = used++;
+      }
+      size_t k = map.vals[slot];
+      dead[k] = pp->mode == TACT_LAYER_DISABLE;
+      slots[k] = (tact_policy){pp->action, pp->min, pp->max, pp->unit, packs[p]->source, pp->line};
+    }
+  }
+  for (size_t k = 0; k < used; k++)
+    if (!dead[k]) out->policies[out->n_policies++] = slots[k];
+  return TACT_OK;
+}
+
+/* Models by id, like policies: a later pack's replaces an earlier one
+ * (keeping the place where the id first appeared); mode="disable" removes
+ * it. */
+static tact_status resolve_models(tact_pack *const *packs, size_t n, tact_arena *ar,
+                                  tact_layers *out, tact_error *err) {
+  size_t total = 0;
+  for (size_t p = 0; p < n; p++) total += packs[p]->n_models;
+  out->models = NULL;
+  out->n_models = 0;
+  if (!total) return TACT_OK;
+  id_map map;
+  tact_model *slots = tact_arena_calloc(ar, total, sizeof *slots);
+  char *dead = tact_arena_calloc(ar, total, 1);
+  out->models = tact_arena_calloc(ar, total, sizeof *out->models);
+  if (!slots || !dead || !out->models || map_init(&map, ar, total))
+    return tact_fail(err, TACT_E_NOMEM, "out of memory while layering packs");
+  size_t used = 0;
+  for (size_t p = 0; p < n; p++) {
+    for (size_t i = 0; i < packs[p]->n_models; i++) {
+      const tact_pack_model *pm = &packs[p]->models[i];
+      size_t slot = map_slot(&map, pm->id);
+      if (!map.keys[slot]) {
+        if (pm->mode == TACT_LAYER_DISABLE) continue;
+        map.keys[slot] = pm->id;
+        map.vals[slot] = used++;
+      }
+      size_t k = map.vals[slot];
+      dead[k] = pm->mode == TACT_LAYER_DISABLE;
+      slots[k] = (tact_model){pm, packs[p]->source};
+    }
+  }
+  for (size_t k = 0; k < used; k++)
+    if (!dead[k]) out->models[out->n_models++] = slots[k];
+  return TACT_OK;
+}
+
+/* Heap sort: qsort may allocate. */
+static void sift_days(int32_t *d, size_t root, size_t n) {
+  for (;;) {
+    size_t c = 2 * root + 1;
+    if (c >= n) return;
+    if (c + 1 < n && d[c] < d[c + 1]) c++;
+    if (d[root] >= d[c]) return;
+    int32_t t = d[root];
+    d[root] = d[c];
+    d[c] = t;
+    root = c;
+  }
+}
+
+/* Holidays of every calendar from the last one with mode="override" up,
+ * sorted and without repeats. */
+static tact_status resolve_calendar(tact_pack *const *packs, size_t n, tact_arena *ar,
+                                    tact_layers *out, tact_error *err) {
+  size_t from = 0, total = 0;
+  for (size_t p = 0; p < n; p++)
+    if (packs[p]->has_calendar && packs[p]->calendar_mode == TACT_LAYER_OVERRIDE) from = p;
+  for (size_t p = from; p < n; p++) total += packs[p]->n_holidays;
+  out->holidays = NULL;
+  out->n_holidays = 0;
+  if (!total) return TACT_OK;
+  int32_t *d = tact_arena_calloc(ar, total, sizeof *d);
+  if (!d) return tact_fail(err, TACT_E_NOMEM, "out of memory while layering packs");
+  size_t k = 0;
+  for (size_t p = from; p < n; p++)
+    for (size_t i = 0; i < packs[p]->n_holidays; i++) d[k++] = packs[p]->holidays[i].day;
+  for (size_t i = k / 2; i-- > 0;) sift_days(d, i, k);
+  for (size_t end = k; end > 1; end--) {
+    int32_t t = d[0];
+    d[0] = d[end - 1];
+    d[end - 1] = t;
+    sift_days(d, 0, end - 1);
+  }
+  size_t m = 0;
+  for (size_t i = 0; i < k; i++)
+    if (m == 0 || d[m - 1] != d[i]) d[m++] = d[i];
+  out->holidays = d;
+  out->n_holidays = m;
+  return TACT_OK;
+}
+
 tact_status tact_layers_resolve(tact_pack *const *packs, size_t n, tact_arena *ar,
                                 tact_layers *out, tact_error *err) {
   size_t total_lex = 0, total_rules = 0;
@@ -219,11 +337,27 @@ tact_status tact_layers_resolve(tact_pack *const *packs, size_t n, tact_arena *a
   size_t n_lex = 0, n_rules = 0;
   tact_status st = collect(packs, n, ar, lex, &n_lex, rules, &n_rules, &lmap, &rmap, err);
   if (st != TACT_OK) return st;
-  return finish(ar, lex, n_lex, rules, n_rules, &lmap, out, err);
+  st = finish(ar, lex, n_lex, rules, n_rules, &lmap, out, err);
+  if (st == TACT_OK) st = resolve_policies(packs, n, ar, out, err);
+  if (st == TACT_OK) st = resolve_calendar(packs, n, ar, out, err);
+  if (st == TACT_OK) st = resolve_models(packs, n, ar, out, err);
+  return st;
 }
 
 long tact_layers_find_lexicon(const tact_layers *l, const char *id) {
   for (size_t i = 0; i < l->n_lexicons; i++)
     if (strcmp(l->lexicons[i].id, id) == 0) return (long)i;
   return -1;
+}
+
+const tact_policy *tact_layers_find_policy(const tact_layers *l, const char *action) {
+  for (size_t i = 0; i < l->n_policies; i++)
+    if (strcmp(l->policies[i].action, action) == 0) return &l->policies[i];
+  return NULL;
+}
+
+const tact_model *tact_layers_find_model(const tact_layers *l, const char *id) {
+  for (size_t i = 0; i < l->n_models; i++)
+    if (strcmp(l->models[i].model->id, id) == 0) return &l->models[i];
+  return NULL;
 }

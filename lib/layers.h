@@ -1,7 +1,12 @@
 /* layers.h — resolving a stack of packs into one set of lexicons and rules:
- * later packs override, extend or disable earlier items of the same id. */
+ * later packs override, extend or disable earlier items of the same id.
+ * Service policies layer by action id; calendars add holidays (or, with
+ * mode="override", replace the lower packs' holidays); models layer by id
+ * (a later pack's replaces an earlier one, mode="disable" removes it). */
 #ifndef TACT_LAYERS_H
 #define TACT_LAYERS_H
+
+#include <stdint.h>
 
 #include "alloc.h"
 #include "pack.h"
@@ -38,11 +43,32 @@ typedef struct tact_rule {
   unsigned line;
 } tact_rule;
 
+/* A service policy after layering: the last pack's for that action. */
+typedef struct tact_policy {
+  const char *action;
+  unsigned min, max;       /* in `unit`, min <= max */
+  tact_policy_unit unit;
+  const char *source;      /* pack that set it */
+  unsigned line;
+} tact_policy;
+
+/* A linear model after layering: the last pack's of that id. */
+typedef struct tact_model {
+  const tact_pack_model *model;
+  const char *source;      /* pack that defined it */
+} tact_model;
+
 typedef struct tact_layers {
   tact_lexicon *lexicons;
   size_t n_lexicons;
   tact_rule *rules;
   size_t n_rules;
+  tact_policy *policies;   /* in order of first appearance */
+  size_t n_policies;
+  int32_t *holidays;       /* sorted, distinct: days since 1970-01-01 */
+  size_t n_holidays;
+  tact_model *models;      /* in order of first appearance */
+  size_t n_models;
 } tact_layers;
 
 /* Resolves `packs[0..n)` (bottom first) into `out`, allocated from `ar`.
@@ -52,5 +78,11 @@ tact_status tact_layers_resolve(tact_pack *const *packs, size_t n, tact_arena *a
 
 /* Index of lexicon `id`, or -1. */
 long tact_layers_find_lexicon(const tact_layers *l, const char *id);
+
+/* The policy for `action`, or NULL. */
+const tact_policy *tact_layers_find_policy(const tact_layers *l, const char *action);
+
+/* The model `id` ("complaint", "category"), or NULL. */
+const tact_model *tact_layers_find_model(const tact_layers *l, const char *id);
 
 #endif

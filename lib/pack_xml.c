@@ -750,6 +750,165 @@ static tact_status build_rule(builder *b, const xmlNode *n, tact_pack_rule *r) {
   return build_rule_children(b, n, r);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Policies and the business calendar (checked against by promise.c)     */
+
+static const char *const POLICY_UNITS[] = {"minute", "hour", "day", "business-day", "week", NULL};
+
+/* A whole number 0..TACT_POLICY_MAX_COUNT, digits only (no sign, no
+ * fraction): business days are counted in whole days. */
+static tact_status read_count(builder *b, const xmlNode *n, const char *name, unsigned *out) {
+  const char *v = attr(n, name);
+  *out = 0;
+  if (!v) return missing_attr(b, n, name);
+  unsigned long value = 0;
+  size_t i = 0;
+  for (; v[i] >= '0' && v[i] <= '9' && i < 8; i++) value = value * 10 + (unsigned long)(v[i] - '0');
+  if (i == 0 || v[i] != '\0' || value > TACT_POLICY_MAX_COUNT) {
+    char expected[96];
+    snprintf(expected, sizeof expected, "%s is a whole number from 0 to %u", name,
+             TACT_POLICY_MAX_COUNT);
+    return bad_attr(b, n, name, v, expected);
+  }
+  *out = (unsigned)value;
+  return TACT_OK;
+}
+
+static tact_status build_policy(builder *b, const xmlNode *n, tact_pack_policy *pol) {
+  pol->line = node_line(n);
+  tact_status st = read_id(b, n, "action", &pol->action);
+  if (st == TACT_OK) st = read_mode(b, n, &pol->mode);
+  if (st != TACT_OK) return st;
+  if (pol->mode == TACT_LAYER_EXTEND)
+    return bad_attr(b, n, "mode", "extend", "a policy's mode is override or disable");
+  /* Switching a policy off needs only its action; anything else may stay. */
+  if (pol->mode == TACT_LAYER_DISABLE) return TACT_OK;
+  const char *unit;
+  st = read_count(b, n, "min", &pol->min);
+  if (st == TACT_OK) st = read_count(b, n, "max", &pol->max);
+  if (st == TACT_OK)
+    st = read_word(b, n, "unit", POLICY_UNITS,
+                   "unit is minute, hour, day, business-day or week", &unit);
+  if (st != TACT_OK) return st;
+  if (!unit) return missing_attr(b, n, "unit");
+  pol->unit = (tact_policy_unit)word_index(unit, POLICY_UNITS);
+  if (pol->min > pol->max) {
+    char what[160];
+    snprintf(what, sizeof what, "<policy action=\"%s\">: min %u is greater than max %u",
+             pol->action, pol->min, pol->max);
+    return fail_at(b, n, what, "");
+  }
+  return TACT_OK;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * algorithm); kept here so the loader does not depend on timex.c. */
+static int32_t days_from_civil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = (unsigned)(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (int32_t)(era * 146097 + (int)doe - 719468);
+}
+
+/* The inverse, as YYYY-MM-DD in `buf` (32 bytes). */
+static const char *format_day(int32_t day, char *buf) {
+  const int z = day + 719468;
+  const int era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = (unsigned)(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  const int y = (int)yoe + era * 400 + (m <= 2);
+  snprintf(buf, 32, "%04d-%02u-%02u", y, m % 100, d % 100);
+  return buf;
+}
+
+/* YYYY-MM-DD, a real date of the years 1000..9999. */
+static int parse_date(const char *v, int32_t *day) {
+  static const unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  for (int i = 0; i < 10; i++) {
+    int dash = i == 4 || i == 7;
+    if (dash ? v[i] != '-' : (v[i] < '0' || v[i] > '9')) return -1;
+  }
+  if (v[10] != '\0') return -1;
+  int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + (v[3] - '0');
+  unsigned m = (unsigned)((v[5] - '0') * 10 + (v[6] - '0'));
+  unsigned d = (unsigned)((v[8] - '0') * 10 + (v[9] - '0'));
+  if (y < 1000 || m < 1 || m > 12 || d < 1) return -1;
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > month_days[m - 1] + (m == 2 && leap)) return -1;
+  *day = days_from_civil(y, m, d);
+  return 0;
+}
+
+static tact_status build_holiday(builder *b, const xmlNode *n, tact_pack_holiday *h) {
+  h->line = node_line(n);
+  const char *v = attr(n, "date");
+  if (!v) return missing_attr(b, n, "date");
+  if (parse_date(v, &h->day) != 0)
+    return bad_attr(b, n, "date", v, "a date is YYYY-MM-DD, a real day of the years 1000 to 9999");
+  return read_text(b, n, &h->name, NULL);
+}
+
+static const char *const CALENDAR_MODES[] = {"extend", "override", NULL};
+
+static tact_status build_calendar(builder *b, const xmlNode *n) {
+  tact_pack *p = b->pack;
+  if (p->has_calendar) {
+    char what[96];
+    snprintf(what, sizeof what, "a pack has more than one <calendar> (the first is at line %u)",
+             p->calendar_line);
+    return fail_at(b, n, what, "");
+  }
+  p->has_calendar = 1;
+  p->calendar_line = node_line(n);
+  const char *mode;
+  tact_status st = read_word(b, n, "mode", CALENDAR_MODES,
+                             "a calendar's mode is extend or override", &mode);
+  if (st != TACT_OK) return st;
+  p->calendar_mode = mode && strcmp(mode, "override") == 0 ? TACT_LAYER_OVERRIDE : TACT_LAYER_EXTEND;
+  p->holidays = tact_arena_calloc(&p->arena, count_children(n, "holiday"), sizeof *p->holidays);
+  if (!p->holidays) return fail_nomem(b->err, b->source);
+  for (const xmlNode *c = n->children; c; c = c->next) {
+    if (!is_elem(c, "holiday")) continue;
+    st = build_holiday(b, c, &p->holidays[p->n_holidays++]);
+    if (st != TACT_OK) return st;
+  }
+  return TACT_OK;
+}
+
+/* Refuses the same date twice in one calendar, naming both lines. */
+static tact_status check_unique_holidays(builder *b) {
+  const tact_pack *p = b->pack;
+  if (p->n_holidays < 2) return TACT_OK;
+  size_t cap = 4;
+  while (cap < 2 * p->n_holidays) cap *= 2;
+  size_t *slots = tact_malloc(b->alloc, cap * sizeof *slots);
+  if (!slots) return fail_nomem(b->err, b->source);
+  memset(slots, 0, cap * sizeof *slots);
+  tact_status st = TACT_OK;
+  char date[32];
+  for (size_t i = 0; i < p->n_holidays && st == TACT_OK; i++) {
+    const tact_pack_holiday *h = &p->holidays[i];
+    size_t s = (size_t)(((uint64_t)(uint32_t)h->day * 0x9E3779B97F4A7C15u) >> 32) & (cap - 1);
+    for (; slots[s]; s = (s + 1) & (cap - 1)) {
+      const tact_pack_holiday *g = &p->holidays[slots[s] - 1];
+      if (g->day != h->day) continue;
+      st = tact_fail_pack(b->err, TACT_E_PACK, b->source, h->line, 0,
+                          "pack '%s': duplicate holiday %s at line %u (first given at line %u)",
+                          b->source, format_day(h->day, date), h->line, g->line);
+      break;
+    }
+    slots[s] = i + 1;
+  }
+  tact_free(b->alloc, slots);
+  return st;
+}
+
 static uint64_t hash_id(const char *s) {
   uint64_t h = 1469598103934665603u; /* FNV-1a */
   for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
@@ -788,6 +947,376 @@ static tact_status check_unique(builder *b, const char *what, const void *items,
   return st;
 }
 
+/* Policies are few; their array is sized on the first one. */
+static tact_status build_policy_item(builder *b, const xmlNode *n) {
+  tact_pack *p = b->pack;
+  if (!p->policies) {
+    p->policies = tact_arena_calloc(&p->arena, count_children(n->parent, "policy"),
+                                    sizeof *p->policies);
+    if (!p->policies) return fail_nomem(b->err, b->source);
+  }
+  return build_policy(b, n, &p->policies[p->n_policies++]);
+}
+
+static tact_status check_unique_policies(builder *b) {
+  const tact_pack *p = b->pack;
+  return check_unique(b, "policy", p->policies, p->n_policies, sizeof *p->policies,
+                      offsetof(tact_pack_policy, action), offsetof(tact_pack_policy, line));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Linear models (read by complaint.c; reference: docs/complaints.md)     */
+
+static const char *const MODEL_MODES[] = {"override", "extend", "disable", NULL};
+static const char *const MODEL_FEATURES[] = {"unigram", "bigram", "lexicon", "tone", NULL};
+/* Longest number accepted in a list attribute or <bias>. */
+#define MAX_NUMBER_BYTES 40u
+
+/* The next white-space separated word of `*p`, or 0 at the end. */
+static int next_word(const char **p, const char **word, size_t *len) {
+  const char *s = *p;
+  while (*s && is_xml_space(*s)) s++;
+  if (!*s) return 0;
+  *word = s;
+  while (*s && !is_xml_space(*s)) s++;
+  *len = (size_t)(s - *word);
+  *p = s;
+  return 1;
+}
+
+static size_t count_words(const char *s) {
+  const char *w;
+  size_t len, n = 0;
+  while (next_word(&s, &w, &len)) n++;
+  return n;
+}
+
+/* A finite decimal number of at most MAX_NUMBER_BYTES bytes; -1 otherwise. */
+static int parse_word_number(const char *w, size_t len, double *out) {
+  char buf[MAX_NUMBER_BYTES + 1];
+  if (len == 0 || len > MAX_NUMBER_BYTES) return -1;
+  memcpy(buf, w, len);
+  buf[len] = '\0';
+  return parse_number(buf, out) == 0 && isfinite(*out) ? 0 : -1;
+}
+
+static tact_status bad_model(builder *b, const xmlNode *n, const tact_pack_model *m,
+                             const char *what) {
+  char msg[256];
+  snprintf(msg, sizeof msg, "model '%s': %s", m->id, what);
+  return fail_at(b, n, msg, "");
+}
+
+static tact_status read_model_classes(builder *b, const xmlNode *n, tact_pack_model *m) {
+  const char *v = attr(n, "classes");
+  if (!v) return missing_attr(b, n, "classes");
+  size_t count = count_words(v);
+  if (count < 2 || count > TACT_MODEL_MAX_CLASSES) {
+    char what[96];
+    snprintf(what, sizeof what, "a model has 2 to %u classes, not %zu", TACT_MODEL_MAX_CLASSES,
+             count);
+    return bad_model(b, n, m, what);
+  }
+  m->classes = tact_arena_calloc(&b->pack->arena, count, sizeof *m->classes);
+  if (!m->classes) return fail_nomem(b->err, b->source);
+  const char *w;
+  size_t len;
+  while (next_word(&v, &w, &len)) {
+    char *id = tact_arena_strndup(&b->pack->arena, w, len);
+    if (!id) return fail_nomem(b->err, b->source);
+    if (!valid_id(id))
+      return bad_attr(b, n, "classes", id, "a class is an id: [a-z0-9][a-z0-9._-]*, at most 64 bytes");
+    for (size_t i = 0; i < m->n_classes; i++)
+      if (strcmp(m->classes[i], id) == 0) return bad_attr(b, n, "classes", id, "the class appears twice");
+    m->classes[m->n_classes++] = id;
+  }
+  return TACT_OK;
+}
+
+static tact_status read_model_bits(builder *b, const xmlNode *n, tact_pack_model *m) {
+  const char *v = attr(n, "bits");
+  if (!v) return missing_attr(b, n, "bits");
+  unsigned value = 0;
+  size_t i = 0;
+  for (; v[i] >= '0' && v[i] <= '9' && i < 3; i++) value = value * 10 + (unsigned)(v[i] - '0');
+  if (i == 0 || v[i] != '\0' || value < TACT_MODEL_MIN_BITS || value > TACT_MODEL_MAX_BITS) {
+    char expected[64];
+    snprintf(expected, sizeof expected, "bits is a whole number from %u to %u", TACT_MODEL_MIN_BITS,
+             TACT_MODEL_MAX_BITS);
+    return bad_attr(b, n, "bits", v, expected);
+  }
+  m->bits = value;
+  return TACT_OK;
+}
+
+static tact_status read_model_features(builder *b, const xmlNode *n, tact_pack_model *m) {
+  const char *v = attr(n, "features");
+  if (!v) return missing_attr(b, n, "features");
+  const char *w, *p = v;
+  size_t len;
+  while (next_word(&p, &w, &len)) {
+    int k = -1;
+    for (int i = 0; MODEL_FEATURES[i]; i++)
+      if (strlen(MODEL_FEATURES[i]) == len && memcmp(MODEL_FEATURES[i], w, len) == 0) k = i;
+    if (k < 0) return bad_attr(b, n, "features", v, "features are unigram, bigram, lexicon, tone");
+    m->features |= 1u << k;
+  }
+  if (!m->features) return bad_attr(b, n, "features", v, "name at least one feature family");
+  return TACT_OK;
+}
+
+static tact_status read_model_calibration(builder *b, const xmlNode *n, tact_pack_model *m) {
+  const char *v = attr(n, "calibration");
+  m->cal_a = 1.0;
+  m->cal_b = 0.0;
+  if (!v) return TACT_OK;
+  const char *w, *p = v;
+  size_t len, k = 0;
+  double x[2];
+  while (next_word(&p, &w, &len)) {
+    if (k == 2 || parse_word_number(w, len, &x[k]) != 0) k = 3;
+    if (k == 3) break;
+    k++;
+  }
+  if (k != 2 || !(x[0] > 0))
+    return bad_attr(b, n, "calibration", v, "calibration is two numbers \"a b\" with a > 0");
+  m->cal_a = x[0];
+  m->cal_b = x[1];
+  return TACT_OK;
+}
+
+static tact_status build_model_bias(builder *b, const xmlNode *n, tact_pack_model *m) {
+  if (m->bias) return bad_model(b, n, m, "more than one <bias>");
+  const char *text;
+  tact_status st = read_text(b, n, &text, NULL);
+  if (st != TACT_OK) return st;
+  m->bias = tact_arena_calloc(&b->pack->arena, m->n_classes, sizeof *m->bias);
+  if (!m->bias) return fail_nomem(b->err, b->source);
+  const char *w;
+  size_t len, k = 0;
+  while (next_word(&text, &w, &len)) {
+    if (k == m->n_classes) break;
+    if (parse_word_number(w, len, &m->bias[k]) != 0) {
+      char what[96];
+      snprintf(what, sizeof what, "<bias> value '%.*s' is not a finite decimal number",
+               (int)(len > 40 ? 40 : len), w);
+      return bad_model(b, n, m, what);
+    }
+    k++;
+  }
+  if (k != m->n_classes || next_word(&text, &w, &len)) {
+    char what[96];
+    snprintf(what, sizeof what, "<bias> needs one number per class (%zu)", m->n_classes);
+    return bad_model(b, n, m, what);
+  }
+  return TACT_OK;
+}
+
+/* Base64 (RFC 4648, standard alphabet; white space ignored, '=' padding
+ * only at the end) of the text children of `n`, decoded into a buffer from
+ * the caller's allocator. A bad character is reported with its line. */
+static int b64_value(unsigned char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+static tact_status decode_base64(builder *b, const xmlNode *n, const tact_pack_model *m,
+                                 unsigned char **out, size_t *out_len) {
+  size_t total = 0;
+  for (const xmlNode *c = n->children; c; c = c->next) {
+    if (c->type == XML_TEXT_NODE && c->content) total += strlen((const char *)c->content);
+    else if (c->type == XML_ELEMENT_NODE) return fail_at(b, c, "text expected, not markup, inside <weights>", "");
+  }
+  unsigned char *buf = tact_malloc(b->alloc, total / 4 * 3 + 3);
+  if (!buf) return fail_nomem(b->err, b->source);
+  size_t len = 0, pad = 0;
+  uint32_t acc = 0;
+  unsigned nbits = 0, line = node_line(n);
+  for (const xmlNode *c = n->children; c; c = c->next) {
+    if (c->type != XML_TEXT_NODE || !c->content) continue;
+    for (const unsigned char *s = c->content; *s; s++) {
+      if (*s == '\n') line++;
+      if (is_xml_space((char)*s)) continue;
+      int v = b64_value(*s);
+      if (*s == '=') {
+        pad++;
+        continue;
+      }
+      if (v < 0 || pad) {
+        char what[128];
+        if (pad) snprintf(what, sizeof what, "<weights> has base64 data after '=' padding");
+        else snprintf(what, sizeof what, "<weights> holds %s0x%02X, which is not base64",
+                      *s >= 0x20 && *s < 0x7F ? "the character " : "the byte ", *s);
+        tact_free(b->alloc, buf);
+        return tact_fail_pack(b->err, TACT_E_PACK, b->source, line, 0,
+                              "pack '%s': model '%s': %s (line %u)", b->source, m->id, what, line);
+      }
+      acc = (acc << 6) | (uint32_t)v;
+      nbits += 6;
+      if (nbits >= 8) {
+        nbits -= 8;
+        buf[len++] = (unsigned char)(acc >> nbits);
+        acc &= (1u << nbits) - 1;
+      }
+    }
+  }
+  if (pad > 2 || (acc != 0) || nbits >= 6) {
+    tact_free(b->alloc, buf);
+    return bad_model(b, n, m, "<weights> is not valid base64 (bad length or padding)");
+  }
+  *out = buf;
+  *out_len = len;
+  return TACT_OK;
+}
+
+/* An unsigned LEB128 number of at most 32 bits at buf[*at]; -1 if the
+ * data ends inside it or it is longer than 5 bytes or 32 bits. */
+static int read_varint(const unsigned char *buf, size_t len, size_t *at, uint32_t *out) {
+  uint64_t v = 0;
+  for (unsigned shift = 0; shift < 35; shift += 7) {
+    if (*at >= len) return -1;
+    unsigned char byte = buf[(*at)++];
+    v |= (uint64_t)(byte & 0x7F) << shift;
+    if (!(byte & 0x80)) {
+      if (v > UINT32_MAX) return -1;
+      *out = (uint32_t)v;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+/* Decodes the rows of <weights> into m->rows and m->weights. */
+static tact_status decode_rows(builder *b, const xmlNode *n, tact_pack_model *m,
+                               const unsigned char *buf, size_t len, double scale) {
+  /* Every row takes at least 1 + n_classes bytes: refusing a row count the
+   * data cannot hold keeps a tiny hostile pack from asking for gigabytes. */
+  if (m->n_rows > len / (1 + m->n_classes)) {
+    char what[160];
+    snprintf(what, sizeof what, "<weights rows=\"%zu\"> but its data holds at most %zu rows",
+             m->n_rows, len / (1 + m->n_classes));
+    return bad_model(b, n, m, what);
+  }
+  m->rows = tact_arena_calloc(&b->pack->arena, m->n_rows ? m->n_rows : 1, sizeof *m->rows);
+  m->weights = tact_arena_calloc(&b->pack->arena, m->n_rows ? m->n_rows * m->n_classes : 1,
+                                 sizeof *m->weights);
+  if (!m->rows || !m->weights) return fail_nomem(b->err, b->source);
+  uint64_t bucket = 0, buckets = (uint64_t)1 << m->bits;
+  size_t at = 0;
+  for (size_t r = 0; r < m->n_rows; r++) {
+    uint32_t gap;
+    char what[160];
+    if (read_varint(buf, len, &at, &gap) != 0) {
+      snprintf(what, sizeof what, "<weights> row %zu is truncated or malformed", r);
+      return bad_model(b, n, m, what);
+    }
+    bucket = (r == 0 ? 0 : bucket + 1) + gap;
+    if (bucket >= buckets) {
+      snprintf(what, sizeof what, "<weights> row %zu is for bucket %llu, beyond 2^%u", r,
+               (unsigned long long)bucket, m->bits);
+      return bad_model(b, n, m, what);
+    }
+    m->rows[r] = (uint32_t)bucket;
+    for (size_t c = 0; c < m->n_classes; c++) {
+      uint32_t z;
+      if (read_varint(buf, len, &at, &z) != 0) {
+        snprintf(what, sizeof what, "<weights> row %zu is truncated or malformed", r);
+        return bad_model(b, n, m, what);
+      }
+      int64_t q = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+      double w = (double)q * scale;
+      if (!(fabs(w) <= 1e30)) {
+        snprintf(what, sizeof what, "<weights> row %zu holds a weight too large for a float", r);
+        return bad_model(b, n, m, what);
+      }
+      m->weights[r * m->n_classes + c] = (float)w;
+    }
+  }
+  if (at != len) {
+    char what[128];
+    snprintf(what, sizeof what, "<weights> has %zu bytes left after its %zu rows", len - at,
+             m->n_rows);
+    return bad_model(b, n, m, what);
+  }
+  return TACT_OK;
+}
+
+static tact_status build_model_weights(builder *b, const xmlNode *n, tact_pack_model *m) {
+  if (m->rows) return bad_model(b, n, m, "more than one <weights>");
+  const char *v = attr(n, "rows");
+  if (!v) return missing_attr(b, n, "rows");
+  size_t rows = 0, i = 0;
+  for (; v[i] >= '0' && v[i] <= '9' && i < 8; i++) rows = rows * 10 + (size_t)(v[i] - '0');
+  if (i == 0 || v[i] != '\0' || rows > TACT_MODEL_MAX_ROWS || rows > ((size_t)1 << m->bits)) {
+    char expected[96];
+    snprintf(expected, sizeof expected, "rows is a whole number from 0 to min(2^bits, %u)",
+             TACT_MODEL_MAX_ROWS);
+    return bad_attr(b, n, "rows", v, expected);
+  }
+  double scale;
+  const char *s = attr(n, "scale");
+  if (!s) return missing_attr(b, n, "scale");
+  if (parse_word_number(s, strlen(s), &scale) != 0 || !(scale > 0))
+    return bad_attr(b, n, "scale", s, "scale is a positive decimal number");
+  m->n_rows = rows;
+  unsigned char *buf = NULL;
+  size_t len = 0;
+  tact_status st = decode_base64(b, n, m, &buf, &len);
+  if (st != TACT_OK) return st;
+  st = decode_rows(b, n, m, buf, len, scale);
+  tact_free(b->alloc, buf);
+  return st;
+}
+
+static tact_status build_model(builder *b, const xmlNode *n, tact_pack_model *m) {
+  m->line = node_line(n);
+  tact_status st = read_id(b, n, "id", &m->id);
+  if (st != TACT_OK) return st;
+  const char *mode;
+  st = read_word(b, n, "mode", MODEL_MODES, "a model's mode is override or disable", &mode);
+  if (st != TACT_OK) return st;
+  m->mode = mode ? (tact_layer_mode)word_index(mode, MODES) : TACT_LAYER_OVERRIDE;
+  if (m->mode == TACT_LAYER_EXTEND)
+    return bad_attr(b, n, "mode", "extend", "a model's mode is override or disable");
+  /* Switching a model off needs only its id; anything else may stay. */
+  if (m->mode == TACT_LAYER_DISABLE) return TACT_OK;
+  st = read_model_classes(b, n, m);
+  if (st == TACT_OK) st = read_model_bits(b, n, m);
+  if (st == TACT_OK) st = read_model_features(b, n, m);
+  if (st == TACT_OK) st = read_model_calibration(b, n, m);
+  for (const xmlNode *c = n->children; c && st == TACT_OK; c = c->next) {
+    if (is_elem(c, "bias")) st = build_model_bias(b, c, m);
+    else if (is_elem(c, "weights")) st = build_model_weights(b, c, m);
+  }
+  if (st != TACT_OK) return st;
+  if (!m->bias) return bad_model(b, n, m, "<bias> is missing");
+  if (!m->rows) { /* no <weights>: a bias-only model */
+    m->rows = tact_arena_calloc(&b->pack->arena, 1, sizeof *m->rows);
+    m->weights = tact_arena_calloc(&b->pack->arena, 1, sizeof *m->weights);
+    if (!m->rows || !m->weights) return fail_nomem(b->err, b->source);
+  }
+  return TACT_OK;
+}
+
+static tact_status build_model_item(builder *b, const xmlNode *n) {
+  tact_pack *p = b->pack;
+  if (!p->models) {
+    p->models = tact_arena_calloc(&p->arena, count_children(n->parent, "model"), sizeof *p->models);
+    if (!p->models) return fail_nomem(b->err, b->source);
+  }
+  return build_model(b, n, &p->models[p->n_models++]);
+}
+
+static tact_status check_unique_models(builder *b) {
+  const tact_pack *p = b->pack;
+  return check_unique(b, "model", p->models, p->n_models, sizeof *p->models,
+                      offsetof(tact_pack_model, id), offsetof(tact_pack_model, line));
+}
+
 static tact_status build_items(builder *b, const xmlNode *root) {
   tact_pack *p = b->pack;
   p->lexicons = tact_arena_calloc(&p->arena, count_children(root, "lexicon"), sizeof *p->lexicons);
@@ -798,13 +1327,20 @@ static tact_status build_items(builder *b, const xmlNode *root) {
     tact_status st = TACT_OK;
     if (is_elem(c, "lexicon")) st = build_lexicon(b, c, &p->lexicons[p->n_lexicons++]);
     else if (is_elem(c, "rule")) st = build_rule(b, c, &p->rules[p->n_rules++]);
+    else if (is_elem(c, "policy")) st = build_policy_item(b, c);
+    else if (is_elem(c, "calendar")) st = build_calendar(b, c);
+    else if (is_elem(c, "model")) st = build_model_item(b, c);
     if (st != TACT_OK) return st;
   }
   tact_status st = check_unique(b, "lexicon", p->lexicons, p->n_lexicons, sizeof *p->lexicons,
                                 offsetof(tact_pack_lexicon, id), offsetof(tact_pack_lexicon, line));
   if (st != TACT_OK) return st;
-  return check_unique(b, "rule", p->rules, p->n_rules, sizeof *p->rules,
-                      offsetof(tact_pack_rule, id), offsetof(tact_pack_rule, line));
+  st = check_unique(b, "rule", p->rules, p->n_rules, sizeof *p->rules,
+                    offsetof(tact_pack_rule, id), offsetof(tact_pack_rule, line));
+  if (st == TACT_OK) st = check_unique_policies(b);
+  if (st == TACT_OK) st = check_unique_holidays(b);
+  if (st == TACT_OK) st = check_unique_models(b);
+  return st;
 }
 
 static tact_status build_pack(builder *b, const xmlDoc *doc) {

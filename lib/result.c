@@ -2,12 +2,18 @@
  * copies the text, runs the stages in order (tokens, then one matcher scan)
  * and answers the accessors and the JSON rendering. A result's arrays keep
  * their capacity, so reusing one stops allocating once it has grown. */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine.h"
 #include "error.h"
 #include "json.h"
+#include "promise.h"
 #include "text.h"
+#include "timex.h"
+#include "tone.h"
+#include "complaint.h"
 
 struct tact_result {
   const tact_engine *engine;
@@ -15,6 +21,13 @@ struct tact_result {
   tact_buf text;          /* copy of the analyzed text */
   tact_text tokens;
   tact_match_state match;
+  tact_tone tone;
+  tact_complaint complaint;
+  tact_complaint_scratch complaint_scratch;
+  tact_tz *tz;            /* loaded once per zone name, reused */
+  int64_t now;            /* the reference time used */
+  tact_timex_list times;
+  tact_promise_list promises;
   tact_buf json;
 };
 
@@ -46,6 +59,11 @@ void tact_result_free(tact_result *res) {
   tact_buf_free(&a, &res->text);
   tact_text_free(&res->tokens, &a);
   tact_match_state_free(&res->match, &a);
+  tact_tone_free(&res->tone, &a);
+  tact_complaint_scratch_free(&res->complaint_scratch, &a);
+  tact_tz_free(res->tz, &a);
+  tact_timex_list_free(&res->times, &a);
+  tact_promise_list_free(&res->promises, &a);
   tact_buf_free(&a, &res->json);
   tact_free(&a, res);
 }
@@ -55,7 +73,56 @@ static void clear(tact_result *res) {
   res->tokens.n_tokens = res->tokens.n_sentences = 0;
   memset(res->tokens.stats, 0, sizeof res->tokens.stats);
   res->match.n_hits = 0;
+  memset(res->tone.scores, 0, sizeof res->tone.scores);
+  res->tone.n_evidence = 0;
+  memset(&res->complaint, 0, sizeof res->complaint);
+  res->times.n = 0;
+  res->promises.n = 0;
   res->json.len = 0;
+}
+
+/* Month-first dates ("3/4" = March 4) are the custom only in the US and
+ * the Philippines; every other English-speaking region writes day first. */
+static tact_status day_first_for(const char *locale, int *day_first, tact_error *err) {
+  *day_first = 0;
+  if (!locale) return TACT_OK;
+  size_t n = strlen(locale);
+  if (n < 2 || n > 35)
+    return tact_fail(err, TACT_E_ARG, "locale '%.40s' is not a language tag like en-US", locale);
+  for (size_t i = 0; i < n; i++) {
+    char c = locale[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_'))
+      return tact_fail(err, TACT_E_ARG, "locale '%.40s' is not a language tag like en-US", locale);
+  }
+  const char *region = strpbrk(locale, "-_");
+  if (!region) return TACT_OK; /* "en": the default, month first */
+  region++;
+  int us = (region[0] == 'U' || region[0] == 'u') && (region[1] == 'S' || region[1] == 's');
+  int ph = (region[0] == 'P' || region[0] == 'p') && (region[1] == 'H' || region[1] == 'h');
+  *day_first = !((us || ph) && (region[2] == '\0' || region[2] == '-' || region[2] == '_'));
+  return TACT_OK;
+}
+
+/* Time expressions and promises, which need the reference time and zone. */
+static tact_status find_times_and_promises(const tact_engine *eng, const tact_input *in,
+                                           tact_result *res, tact_error *err) {
+  tact_timex_ctx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  tact_status st = day_first_for(in->locale, &ctx.day_first, err);
+  if (st != TACT_OK) return st;
+  if (in->time_zone) {
+    st = tact_tz_load(&res->tz, in->time_zone, &res->alloc, err);
+    if (st != TACT_OK) return st;
+    ctx.tz = res->tz;
+  }
+  res->now = in->now ? in->now : (int64_t)time(NULL);
+  ctx.now = res->now;
+  ctx.holidays = tact_promise_model_holidays(eng->promises, &ctx.n_holidays);
+  st = tact_timex_find(&res->tokens, &ctx, &res->alloc, &res->times, err);
+  if (st != TACT_OK) return st;
+  return tact_promise_find(eng->promises, eng->matcher, &res->tokens, &res->match, &res->times,
+                           &ctx, &res->alloc, &res->promises, err);
 }
 
 /* The caller's input, with fields past its `size` at their defaults. */
@@ -96,6 +163,14 @@ tact_status tact_analyze_into(const tact_engine *eng, const tact_input *in, tact
   unsigned opts = (eng->flags & TACT_CONFIG_REPAIR_UTF8) ? TACT_TEXT_REPAIR : 0;
   st = tact_text_analyze(&res->tokens, &res->alloc, res->text.data, res->text.len, opts, err);
   if (st == TACT_OK) st = tact_matcher_scan(eng->matcher, &res->tokens, &res->alloc, &res->match, err);
+  if (st == TACT_OK)
+    st = tact_tone_score(eng->tone, eng->matcher, &res->tokens, &res->match, &res->alloc, &res->tone,
+                         err);
+  if (st == TACT_OK && input.role == TACT_ROLE_CUSTOMER)
+    st = tact_complaint_classify(eng->complaint, eng->matcher, &res->tokens, &res->match,
+                                 &res->tone, &res->alloc, &res->complaint_scratch,
+                                 &res->complaint, err);
+  if (st == TACT_OK) st = find_times_and_promises(eng, &input, res, err);
   if (st != TACT_OK) clear(res);
   return st;
 }
@@ -222,6 +297,204 @@ size_t tact_match_token(const tact_result *res, size_t i, size_t *token_count) {
   return h ? h->first_token : 0;
 }
 
+
+/* ## Time expressions and promises */
+
+static const tact_timex *time_at(const tact_result *res, size_t i) {
+  return res && i < res->times.n ? &res->times.items[i] : NULL;
+}
+
+/* Byte span of tokens [first, first + n); zero span when n is 0. */
+static tact_span token_range_span(const tact_result *res, uint32_t first, uint32_t n) {
+  if (!n || first + (size_t)n > res->tokens.n_tokens) return no_span;
+  tact_span s = {res->tokens.tokens[first].start, res->tokens.tokens[first + n - 1].end};
+  return s;
+}
+
+size_t tact_result_time_count(const tact_result *res) { return res ? res->times.n : 0; }
+
+tact_span tact_time_span(const tact_result *res, size_t i) {
+  const tact_timex *t = time_at(res, i);
+  return t ? token_range_span(res, t->first_token, t->n_tokens) : no_span;
+}
+
+tact_time_kind tact_time_kind_of(const tact_result *res, size_t i) {
+  const tact_timex *t = time_at(res, i);
+  return t ? (tact_time_kind)t->kind : TACT_TIME_NONE;
+}
+
+int64_t tact_time_start(const tact_result *res, size_t i) {
+  const tact_timex *t = time_at(res, i);
+  return t ? t->start : 0;
+}
+
+int64_t tact_time_end(const tact_result *res, size_t i) {
+  const tact_timex *t = time_at(res, i);
+  return t ? t->end : 0;
+}
+
+int64_t tact_time_min_seconds(const tact_result *res, size_t i) {
+  const tact_timex *t = time_at(res, i);
+  return t ? t->min_seconds : 0;
+}
+
+int64_t tact_time_max_seconds(const tact_result *res, size_t i) {
+  const tact_timex *t = time_at(res, i);
+  return t ? t->max_seconds : 0;
+}
+
+int tact_time_business_days(const tact_result *res, size_t i) {
+  const tact_timex *t = time_at(res, i);
+  return t ? t->business_days : 0;
+}
+
+
+/* ## Tone */
+
+static const char *const tone_names[TACT_TONE_DIMS] = {
+    "sentiment",  "positive",   "negative",       "neutral",        "politeness",
+    "impoliteness", "empathy",  "positivity",     "negative_language", "rudeness",
+    "blame",      "defensiveness", "arguing",     "jargon",         "canned",
+    "sales_pressure", "hedging", "readability",   "words_per_sentence", "long_sentences",
+    "anger"};
+
+double tact_result_tone(const tact_result *res, tact_tone_dim dim) {
+  return res && (unsigned)dim < TACT_TONE_DIMS ? res->tone.scores[dim] : 0;
+}
+
+const char *tact_tone_dim_name(tact_tone_dim dim) {
+  return (unsigned)dim < TACT_TONE_DIMS ? tone_names[dim] : NULL;
+}
+
+size_t tact_result_tone_evidence_count(const tact_result *res) {
+  return res ? res->tone.n_evidence : 0;
+}
+
+static const tact_tone_evidence *evidence_at(const tact_result *res, size_t i) {
+  return res && i < res->tone.n_evidence ? &res->tone.evidence[i] : NULL;
+}
+
+tact_tone_dim tact_tone_evidence_dim(const tact_result *res, size_t i) {
+  const tact_tone_evidence *e = evidence_at(res, i);
+  return e ? (tact_tone_dim)e->dim : TACT_TONE_SENTIMENT;
+}
+
+tact_span tact_tone_evidence_span(const tact_result *res, size_t i) {
+  const tact_tone_evidence *e = evidence_at(res, i);
+  return e ? token_range_span(res, e->first_token, e->n_tokens) : no_span;
+}
+
+const char *tact_tone_evidence_source(const tact_result *res, size_t i) {
+  const tact_tone_evidence *e = evidence_at(res, i);
+  return e ? e->source : NULL;
+}
+
+double tact_tone_evidence_weight(const tact_result *res, size_t i) {
+  const tact_tone_evidence *e = evidence_at(res, i);
+  return e ? e->weight : 0;
+}
+
+
+/* ## Complaint */
+
+int tact_result_is_complaint(const tact_result *res) {
+  return res && res->complaint.computed && res->complaint.probability >= 0.5;
+}
+
+double tact_result_complaint_probability(const tact_result *res) {
+  return res && res->complaint.computed ? res->complaint.probability : 0;
+}
+
+size_t tact_result_category_count(const tact_result *res) {
+  return res && res->complaint.computed ? res->complaint.n_categories : 0;
+}
+
+const char *tact_result_category(const tact_result *res, size_t i, double *score) {
+  if (score) *score = 0;
+  if (i >= tact_result_category_count(res)) return NULL;
+  if (score) *score = res->complaint.category_score[i];
+  return res->complaint.category[i];
+}
+
+const char *tact_result_requested_outcome(const tact_result *res) {
+  return res && res->complaint.computed && res->complaint.outcome ? res->complaint.outcome
+                                                                   : "none";
+}
+
+int tact_result_threat(const tact_result *res, tact_threat threat, tact_span *span) {
+  if (span) *span = no_span;
+  if (!res || !res->complaint.computed || (unsigned)threat > TACT_THREAT_PUBLIC) return 0;
+  const tact_complaint *c = &res->complaint;
+  if (!c->threat[threat]) return 0;
+  if (span) *span = token_range_span(res, c->threat_first[threat], c->threat_n[threat]);
+  return 1;
+}
+
+int tact_result_severity(const tact_result *res) {
+  return res && res->complaint.computed ? res->complaint.severity : 0;
+}
+
+static const tact_promise *promise_at(const tact_result *res, size_t i) {
+  return res && i < res->promises.n ? &res->promises.items[i] : NULL;
+}
+
+size_t tact_result_promise_count(const tact_result *res) { return res ? res->promises.n : 0; }
+
+tact_span tact_promise_span(const tact_result *res, size_t i) {
+  const tact_promise *p = promise_at(res, i);
+  return p ? token_range_span(res, p->first_token, p->n_tokens) : no_span;
+}
+
+const char *tact_promise_action(const tact_result *res, size_t i) {
+  const tact_promise *p = promise_at(res, i);
+  return p ? p->action : NULL;
+}
+
+tact_actor tact_promise_actor(const tact_result *res, size_t i) {
+  const tact_promise *p = promise_at(res, i);
+  return p ? (tact_actor)p->actor : TACT_ACTOR_NONE;
+}
+
+tact_certainty tact_promise_certainty(const tact_result *res, size_t i) {
+  const tact_promise *p = promise_at(res, i);
+  return p ? (tact_certainty)p->certainty : TACT_CERTAINTY_NONE;
+}
+
+unsigned tact_promise_flags(const tact_result *res, size_t i) {
+  const tact_promise *p = promise_at(res, i);
+  return p ? p->flags : 0;
+}
+
+tact_span tact_promise_object(const tact_result *res, size_t i) {
+  const tact_promise *p = promise_at(res, i);
+  return p ? token_range_span(res, p->object_first, p->object_n) : no_span;
+}
+
+tact_span tact_promise_condition(const tact_result *res, size_t i) {
+  const tact_promise *p = promise_at(res, i);
+  return p ? token_range_span(res, p->cond_first, p->cond_n) : no_span;
+}
+
+size_t tact_promise_time(const tact_result *res, size_t i) {
+  const tact_promise *p = promise_at(res, i);
+  return p && p->time >= 0 && (size_t)p->time < res->times.n ? (size_t)p->time : (size_t)-1;
+}
+
+const char *tact_time_kind_name(tact_time_kind kind) {
+  static const char *const names[] = {"none", "duration", "deadline", "vague"};
+  return (unsigned)kind < 4 ? names[kind] : "none";
+}
+
+const char *tact_actor_name(tact_actor actor) {
+  static const char *const names[] = {"none", "we", "i", "you"};
+  return (unsigned)actor < 4 ? names[actor] : "none";
+}
+
+const char *tact_certainty_name(tact_certainty certainty) {
+  static const char *const names[] = {"none", "guaranteed", "firm", "hedged"};
+  return (unsigned)certainty < 4 ? names[certainty] : "none";
+}
+
 static void json_span(tact_json *j, size_t start, size_t end) {
   tact_json_key(j, "start");
   tact_json_uint(j, start);
@@ -310,9 +583,204 @@ static void json_matches(tact_json *j, const tact_result *res) {
   tact_json_array_end(j);
 }
 
+
+/* "2026-03-11T16:00:00Z": instants are written in UTC. */
+static void json_iso(tact_json *j, int64_t t) {
+  int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+  int64_t secs = t - days * 86400, y;
+  unsigned m, d;
+  tact_civil_from_days(days, &y, &m, &d);
+  char buf[40];
+  int n = snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m, d,
+                   (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+  tact_json_string(j, buf, (size_t)n);
+}
+
+static void json_text_of(tact_json *j, const tact_result *res, tact_span sp) {
+  tact_json_string(j, res->text.data + sp.start, sp.end - sp.start);
+}
+
+static void json_span_object(tact_json *j, const char *key, tact_span sp) {
+  tact_json_key(j, key);
+  tact_json_object_begin(j);
+  json_span(j, sp.start, sp.end);
+  tact_json_object_end(j);
+}
+
+
+static void json_tone(tact_json *j, const tact_result *res) {
+  tact_json_key(j, "tone");
+  tact_json_object_begin(j);
+  tact_json_key(j, "scores");
+  tact_json_object_begin(j);
+  for (unsigned d = 0; d < TACT_TONE_DIMS; d++) {
+    tact_json_key(j, tone_names[d]);
+    tact_json_double(j, res->tone.scores[d]);
+  }
+  tact_json_object_end(j);
+  tact_json_key(j, "evidence");
+  tact_json_array_begin(j);
+  for (size_t i = 0; i < res->tone.n_evidence; i++) {
+    const tact_tone_evidence *e = &res->tone.evidence[i];
+    tact_span sp = tact_tone_evidence_span(res, i);
+    tact_json_object_begin(j);
+    tact_json_key(j, "dim");
+    tact_json_cstring(j, e->dim < TACT_TONE_DIMS ? tone_names[e->dim] : "unknown");
+    tact_json_key(j, "text");
+    json_text_of(j, res, sp);
+    json_span_object(j, "span", sp);
+    tact_json_key(j, "source");
+    tact_json_cstring(j, e->source);
+    tact_json_key(j, "weight");
+    tact_json_double(j, e->weight);
+    tact_json_object_end(j);
+  }
+  tact_json_array_end(j);
+  tact_json_object_end(j);
+}
+
+
+static void json_complaint(tact_json *j, const tact_result *res) {
+  static const char *const threats[] = {"escalation", "churn", "public"};
+  tact_json_key(j, "complaint");
+  if (!res->complaint.computed) {
+    tact_json_null(j); /* only customer messages are classified */
+    return;
+  }
+  tact_json_object_begin(j);
+  tact_json_key(j, "is_complaint");
+  tact_json_bool(j, tact_result_is_complaint(res));
+  tact_json_key(j, "probability");
+  tact_json_double(j, res->complaint.probability);
+  tact_json_key(j, "categories");
+  tact_json_array_begin(j);
+  for (size_t i = 0; i < res->complaint.n_categories; i++) {
+    tact_json_object_begin(j);
+    tact_json_key(j, "name");
+    tact_json_cstring(j, res->complaint.category[i]);
+    tact_json_key(j, "score");
+    tact_json_double(j, res->complaint.category_score[i]);
+    tact_json_object_end(j);
+  }
+  tact_json_array_end(j);
+  tact_json_key(j, "requested_outcome");
+  tact_json_cstring(j, tact_result_requested_outcome(res));
+  tact_json_key(j, "threats");
+  tact_json_object_begin(j);
+  for (int t = 0; t < 3; t++) {
+    tact_span sp;
+    tact_json_key(j, threats[t]);
+    if (!tact_result_threat(res, (tact_threat)t, &sp)) {
+      tact_json_null(j);
+      continue;
+    }
+    tact_json_object_begin(j);
+    tact_json_key(j, "text");
+    json_text_of(j, res, sp);
+    json_span_object(j, "span", sp);
+    tact_json_object_end(j);
+  }
+  tact_json_object_end(j);
+  tact_json_key(j, "anger");
+  tact_json_double(j, res->tone.scores[TACT_TONE_ANGER]);
+  tact_json_key(j, "severity");
+  tact_json_int(j, res->complaint.severity);
+  tact_json_object_end(j);
+}
+
+static void json_time(tact_json *j, const tact_result *res, size_t i) {
+  static const char *const grains[] = {"none", "second", "minute", "hour", "day",
+                                       "week", "month", "quarter", "year"};
+  const tact_timex *t = &res->times.items[i];
+  tact_span sp = tact_time_span(res, i);
+  tact_json_object_begin(j);
+  tact_json_key(j, "kind");
+  tact_json_cstring(j, tact_time_kind_name((tact_time_kind)t->kind));
+  tact_json_key(j, "text");
+  json_text_of(j, res, sp);
+  json_span_object(j, "span", sp);
+  tact_json_key(j, "grain");
+  tact_json_cstring(j, t->grain < 9 ? grains[t->grain] : "none");
+  tact_json_key(j, "min_seconds");
+  tact_json_int(j, t->min_seconds);
+  tact_json_key(j, "max_seconds");
+  tact_json_int(j, t->max_seconds);
+  tact_json_key(j, "business_days");
+  tact_json_uint(j, t->business_days);
+  tact_json_key(j, "start");
+  json_iso(j, t->start);
+  tact_json_key(j, "end");
+  json_iso(j, t->end);
+  tact_json_key(j, "start_unix");
+  tact_json_int(j, t->start);
+  tact_json_key(j, "end_unix");
+  tact_json_int(j, t->end);
+  tact_json_object_end(j);
+}
+
+static void json_times(tact_json *j, const tact_result *res) {
+  tact_json_key(j, "reference_time");
+  json_iso(j, res->now);
+  tact_json_key(j, "times");
+  tact_json_array_begin(j);
+  for (size_t i = 0; i < res->times.n; i++) json_time(j, res, i);
+  tact_json_array_end(j);
+}
+
+static void json_promise_flags(tact_json *j, unsigned flags) {
+  static const char *const names[] = {"no-timeframe",       "vague-timeframe", "faster-than-policy",
+                                      "slower-than-policy", "guarantee",       "conditional"};
+  tact_json_key(j, "flags");
+  tact_json_array_begin(j);
+  for (unsigned b = 0; b < 6; b++)
+    if (flags & (1u << b)) tact_json_cstring(j, names[b]);
+  tact_json_array_end(j);
+}
+
+static void json_optional_text(tact_json *j, const tact_result *res, const char *key, tact_span sp) {
+  tact_json_key(j, key);
+  if (sp.end > sp.start) json_text_of(j, res, sp);
+  else tact_json_null(j);
+}
+
+static void json_promises(tact_json *j, const tact_result *res) {
+  tact_json_key(j, "promises");
+  tact_json_array_begin(j);
+  for (size_t i = 0; i < res->promises.n; i++) {
+    tact_span sp = tact_promise_span(res, i);
+    tact_json_object_begin(j);
+    tact_json_key(j, "text");
+    json_text_of(j, res, sp);
+    json_span_object(j, "span", sp);
+    tact_json_key(j, "actor");
+    tact_json_cstring(j, tact_actor_name(tact_promise_actor(res, i)));
+    tact_json_key(j, "action");
+    tact_json_cstring(j, tact_promise_action(res, i));
+    json_optional_text(j, res, "object", tact_promise_object(res, i));
+    tact_json_key(j, "certainty");
+    tact_json_cstring(j, tact_certainty_name(tact_promise_certainty(res, i)));
+    json_optional_text(j, res, "condition", tact_promise_condition(res, i));
+    tact_json_key(j, "timeframe");
+    size_t t = tact_promise_time(res, i);
+    if (t == (size_t)-1) {
+      tact_json_object_begin(j);
+      tact_json_key(j, "kind");
+      tact_json_cstring(j, "none");
+      tact_json_object_end(j);
+    } else {
+      json_time(j, res, t);
+    }
+    json_promise_flags(j, tact_promise_flags(res, i));
+    tact_json_object_end(j);
+  }
+  tact_json_array_end(j);
+}
+
 const char *tact_result_json(tact_result *res, unsigned sections, size_t *length,
                              tact_error *err) {
-  const unsigned all = TACT_JSON_STATS | TACT_JSON_TOKENS | TACT_JSON_SENTENCES | TACT_JSON_MATCHES;
+  const unsigned all = TACT_JSON_STATS | TACT_JSON_TOKENS | TACT_JSON_SENTENCES |
+                       TACT_JSON_MATCHES | TACT_JSON_TIMES | TACT_JSON_PROMISES | TACT_JSON_TONE |
+                       TACT_JSON_COMPLAINT;
   if (length) *length = 0;
   if (!res) {
     tact_fail(err, TACT_E_ARG, "result is NULL");
@@ -332,6 +800,10 @@ const char *tact_result_json(tact_result *res, unsigned sections, size_t *length
   if (sections & TACT_JSON_TOKENS) json_tokens(&j, res);
   if (sections & TACT_JSON_SENTENCES) json_sentences(&j, res);
   if (sections & TACT_JSON_MATCHES) json_matches(&j, res);
+  if (sections & TACT_JSON_TONE) json_tone(&j, res);
+  if (sections & TACT_JSON_TIMES) json_times(&j, res);
+  if (sections & TACT_JSON_PROMISES) json_promises(&j, res);
+  if (sections & TACT_JSON_COMPLAINT) json_complaint(&j, res);
   tact_json_object_end(&j);
   if (j.failed) {
     tact_fail(err, TACT_E_NOMEM, "out of memory writing JSON");

@@ -3,13 +3,17 @@
 # (as root it installs what is missing; as a user it says what is missing).
 #   sh scripts/dev.sh demo   build, then run the CLI on the bundled example conversation
 #   sh scripts/dev.sh test   build, then run every suite: unit + CLI tests, the same
-#                            under ASan+UBSan, and an install check (pkg-config + a
-#                            program compiled against the installed library)
+#                            under ASan+UBSan, the threaded API test under TSan,
+#                            a libFuzzer smoke run per target
+#                            (TACT_FUZZ_SECONDS, default 30), and an install check
+#                            (pkg-config + a program compiled against the installed
+#                            library, shared and static)
 # It ends with the runner's own summary line: "N passed, N failed".
 set -eu
 cd "$(dirname "$0")/.."
 
-PACKAGES="gcc libc6-dev meson ninja-build pkg-config python3 libutf8proc-dev libxml2-dev libcmocka-dev"
+PACKAGES="gcc libc6-dev meson ninja-build pkg-config python3 libutf8proc-dev libxml2-dev libcmocka-dev
+  clang libclang-rt-14-dev python3-pytest abigail-tools"
 
 install_missing() {
   missing=""
@@ -81,6 +85,7 @@ for path in sys.argv[1:]:
         ok = r["result"] in ("OK", "EXPECTEDFAIL")
         ran = re.search(r"\[==========\] (\d+) test\(s\) run", out)
         plain = re.search(r"^(\d+) passed, (\d+) failed", out, re.M)
+        py = re.search(r"(?:(\d+) failed, )?(\d+) passed", out) if "pytest" in r["name"] or r["name"] == "python" else None
         if ran:
             n = int(ran.group(1))
             bad = re.search(r"\[  FAILED  \] (\d+) test\(s\)", out)
@@ -88,6 +93,8 @@ for path in sys.argv[1:]:
             passed, failed = passed + n - nbad, failed + nbad
         elif plain:
             passed, failed = passed + int(plain.group(1)), failed + int(plain.group(2))
+        elif py:
+            passed, failed = passed + int(py.group(2)), failed + int(py.group(1) or 0)
         elif ok:
             passed += 1
         else:
@@ -99,6 +106,29 @@ sys.exit(1 if failed else 0)
 PY
 }
 
+# Each libFuzzer target for TACT_FUZZ_SECONDS on its seed corpus; new inputs
+# go to a scratch directory, so the committed corpus only grows by hand.
+fuzz_smoke() {
+  seconds=${TACT_FUZZ_SECONDS:-30}
+  (CC=clang && export CC && build build-fuzz -Dfuzz=true -Dtests=false \
+    -Db_sanitize=address,undefined -Db_lundef=false)
+  for t in analyze pack; do
+    work=$(mktemp -d)
+    if UBSAN_OPTIONS=halt_on_error=1 build-fuzz/tests/fuzz/fuzz_$t -max_total_time="$seconds" \
+        -dict=tests/fuzz/$t.dict -artifact_prefix="$work/" "$work" tests/fuzz/corpus/$t \
+        >"$work.log" 2>&1; then
+      echo "fuzz_$t: $(grep -o 'Done [0-9]* runs' "$work.log") in ${seconds}s, no crash"
+      echo "{\"name\": \"fuzz_$t\", \"result\": \"OK\"}" >>"$1"
+    else
+      echo "fuzz_$t FAILED; crashing input kept in $work" >&2
+      tail -n 40 "$work.log" >&2
+      echo "{\"name\": \"fuzz_$t\", \"result\": \"FAIL\"}" >>"$1"
+      continue
+    fi
+    rm -rf "$work" "$work.log"
+  done
+}
+
 run_tests() {
   status=0
   build build
@@ -106,15 +136,21 @@ run_tests() {
   echo "== ASan + UBSan =="
   build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    meson test -C build-asan --print-errorlogs || status=1
-  echo "== install check =="
+    meson test -C build-asan --print-errorlogs --no-suite abi --no-suite bindings || status=1
+  echo "== TSan: one engine shared by threads =="
+  build build-tsan -Db_sanitize=thread -Dbuildtype=debugoptimized
+  TSAN_OPTIONS=halt_on_error=1 meson test -C build-tsan --print-errorlogs api || status=1
   extra=$(mktemp)
+  echo "== fuzz smoke =="
+  fuzz_smoke "$extra"
+  echo "== install check =="
   if install_check; then
-    echo '{"name": "install-check", "result": "OK"}' >"$extra"
+    echo '{"name": "install-check", "result": "OK"}' >>"$extra"
   else
-    echo '{"name": "install-check", "result": "FAIL"}' >"$extra"
+    echo '{"name": "install-check", "result": "FAIL"}' >>"$extra"
   fi
-  summary build/meson-logs/testlog.json build-asan/meson-logs/testlog.json "$extra" || status=1
+  summary build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
+    build-tsan/meson-logs/testlog.json "$extra" || status=1
   rm -f "$extra"
   return $status
 }

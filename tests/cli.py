@@ -23,7 +23,7 @@ def tact(*args, stdin=b""):
 
 def check(name, cond, detail=""):
     results.append(bool(cond))
-    print(("ok     " if cond else "FAILED ") + name + ("" if cond else "  -- " + detail))
+    print(("ok     " if cond else "FAILED ") + name + ("" if cond else "  -- " + str(detail)))
 
 
 def test_acceptance_tokens():
@@ -105,8 +105,88 @@ def test_bundled_conversation():
     check("it shows phrase matches", "phrase matches" in out and "say-no" in out, out)
 
 
+def test_promises_acceptance():
+    text = b"We'll refund you within 3 business days, and I will call you back tomorrow at 10am."
+    rc, out, err = tact("promises", "--now", "2026-03-06T16:00:00Z", "--format", "json", stdin=text)
+    check("promises exits 0", rc == 0, err)
+    ps = json.loads(out)["promises"]
+    check("two promises", len(ps) == 2, ps)
+    if len(ps) == 2:
+        a, b = ps
+        check("refund, we, firm", (a["action"], a["actor"], a["certainty"]) == ("refund", "we", "firm"), a)
+        check("refund: 3 business days ending Wed 16:00Z",
+              a["timeframe"]["kind"] == "duration" and a["timeframe"]["business_days"] == 3
+              and a["timeframe"]["end"] == "2026-03-11T16:00:00Z", a["timeframe"])
+        check("callback by I", (b["action"], b["actor"]) == ("callback", "i"), b)
+        check("callback deadline Sat 10:00Z",
+              b["timeframe"]["kind"] == "deadline" and b["timeframe"]["end"] == "2026-03-07T10:00:00Z",
+              b["timeframe"])
+    rc, out, err = tact("promises", "--now", "2026-03-06T16:00:00Z", "--format", "json",
+                        stdin=b"Your refund will be processed immediately, guaranteed!")
+    flags = json.loads(out)["promises"][0]["flags"] if rc == 0 else []
+    check("guarantee + faster-than-policy", "guarantee" in flags and "faster-than-policy" in flags, flags)
+    rc, out, err = tact("promises", "--now", "2026-03-06T16:00:00Z", stdin=text)
+    check("promises text output", rc == 0 and "2 promises" in out and "refund" in out, out + err)
+    rc, out, err = tact("promises", "--now", "yesterday", stdin=text)
+    check("bad --now exits 2", rc == 2 and "ISO 8601" in err, err)
+    rc, out, err = tact("promises", "--tz", "Mars/Olympus_Mons", stdin=text)
+    check("unknown --tz exits 2 naming it", rc == 2 and "Mars/Olympus_Mons" in err, err)
+    rc, out, err = tact("promises", "--tz", "Europe/Berlin", "--now", "2026-03-06T16:00:00Z",
+                        "--format", "json", stdin=b"I'll call you back tomorrow at 10am.")
+    end = json.loads(out)["promises"][0]["timeframe"]["end"] if rc == 0 else None
+    check("time zone applies: 10am Berlin is 09:00Z", end == "2026-03-07T09:00:00Z", end)
+
+
+def test_tone():
+    rc, out, err = tact("tone", "--format", "json",
+                        stdin="I'm so sorry, I understand how frustrating this is. Thank you!".encode())
+    check("tone exits 0", rc == 0, err)
+    doc = json.loads(out) if rc == 0 else {"tone": {"scores": {}, "evidence": []}}
+    scores = doc["tone"]["scores"]
+    check("tone has every score", len(scores) == 21 and "anger" in scores, sorted(scores))
+    check("empathetic text scores empathy", scores.get("empathy", 0) > 0.3, scores)
+    rc, out, err = tact("tone", "--format", "json", stdin=b"Thanks so much, this is great!")
+    pos = json.loads(out)["tone"]["scores"]["sentiment"] if rc == 0 else 0
+    check("positive sentiment", pos > 0.5, pos)
+    rc, out, err = tact("tone", stdin=b"This is the WORST service EVER!!! You people are useless.")
+    check("tone text shows bars and evidence", rc == 0 and "[" in out and "^" in out, out + err)
+
+
+def test_classify():
+    text = ("I want my money back. This phone is garbage and I bought it a month ago. If I don't get "
+            "a refund I'm posting this everywhere and switching to another carrier!").encode()
+    rc, out, err = tact("classify", "--format", "json", stdin=text)
+    check("classify exits 0", rc == 0, err)
+    c = json.loads(out)["complaint"] if rc == 0 else None
+    if c:
+        check("is a complaint", c["is_complaint"], c)
+        check("severity 3", c["severity"] == 3, c)
+        check("wants a refund", c["requested_outcome"] == "refund", c)
+        check("churn and public threats", c["threats"]["churn"] and c["threats"]["public"], c["threats"])
+    rc, out, err = tact("classify", "--format", "json",
+                        stdin=b"Hi, what are your opening hours on Saturday?")
+    c = json.loads(out)["complaint"] if rc == 0 else None
+    check("a question is not a complaint", c and not c["is_complaint"] and c["severity"] == 0, c)
+
+
+def test_jsonl_batch():
+    lines = ['{"text": "This is the worst service, I was charged twice!"}',
+             'not json at all',
+             '{"id": 7, "meta": {"a": [1, 2]}, "text": "Thanks, all good \\u263a"}']
+    rc, out, err = tact("classify", "--jsonl", stdin=("\n".join(lines) + "\n").encode())
+    rows = [json.loads(l) for l in out.splitlines()]
+    check("one output line per input line, in order", [r["line"] for r in rows] == [1, 2, 3], rows)
+    check("bad line reported, others classified",
+          "error" in rows[1] and "result" in rows[0] and "result" in rows[2], rows)
+    check("a bad line makes the exit status 2", rc == 2, rc)
+    if len(rows) == 3 and "result" in rows[0] and "result" in rows[2]:
+        check("complaint vs praise", rows[0]["result"]["complaint"]["is_complaint"]
+              and not rows[2]["result"]["complaint"]["is_complaint"], rows)
+
+
 for test in [test_acceptance_tokens, test_invalid_utf8, test_hostile_pack, test_company_pack,
-             test_usage_errors, test_bundled_conversation]:
+             test_usage_errors, test_bundled_conversation, test_promises_acceptance, test_tone,
+             test_classify, test_jsonl_batch]:
     try:
         test()
     except Exception as e:  # a crash in a check is a failure, not a skip

@@ -99,8 +99,12 @@ static void test_engine_life_cycle(void **state) {
   const char pack[] = "<pack id=\"late\" version=\"1\"/>";
   assert_int_equal(tact_engine_add_pack_memory(eng, pack, sizeof pack - 1, "late", &err),
                    TACT_E_STATE);
-  assert_int_equal(tact_engine_pack_count(eng), 1);
+  /* the built-in layer: general lexicons, sentiment, tone cues, complaint model */
+  assert_int_equal(tact_engine_pack_count(eng), 4);
   assert_string_equal(tact_engine_pack_id(eng, 0), "default");
+  assert_string_equal(tact_engine_pack_id(eng, 1), "default-sentiment");
+  assert_string_equal(tact_engine_pack_id(eng, 2), "default-tone");
+  assert_string_equal(tact_engine_pack_id(eng, 3), "default-complaint");
   tact_engine_free(eng);
   tact_engine_free(NULL);
   assert_int_equal(tact_engine_build(NULL, &err), TACT_E_ARG);
@@ -120,7 +124,7 @@ static void test_bad_packs_leave_engine_usable(void **state) {
   assert_null(strstr(err.message, "root:"));
   assert_int_equal(tact_engine_add_pack_file(eng, "/nonexistent/pack.xml", &err), TACT_E_IO);
   assert_non_null(strstr(err.message, "/nonexistent/pack.xml"));
-  assert_int_equal(tact_engine_pack_count(eng), 1);
+  assert_int_equal(tact_engine_pack_count(eng), 4);
   assert_int_equal(tact_engine_build(eng, &err), TACT_OK);
   tact_engine_free(eng);
 }

@@ -944,6 +944,123 @@ static void test_allocation_failures_on_errors(void **state) {
   free(xml);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Policies and the business calendar                                     */
+
+static void test_policies_and_calendar(void **state) {
+  (void)state;
+  const char *xml = "<pack id='t' version='1'>\n"
+                    "  <policy action='refund' min='3' max='10' unit='business-day'/>\n"
+                    "  <lexicon id='a'><entry>x</entry></lexicon>\n"
+                    "  <policy action='callback' min='0' max='24' unit='hour'/>\n"
+                    "  <policy action='credit' mode='disable'/>\n"
+                    "  <calendar mode='override'>\n"
+                    "    <holiday date='2026-12-25'>Christmas Day</holiday>\n"
+                    "    <holiday date='1970-01-02'/>\n"
+                    "    <holiday date='2024-02-29'> Leap </holiday>\n"
+                    "  </calendar>\n"
+                    "</pack>\n";
+  tact_pack_loader *ld = loader(0, 0);
+  for (int validate = 0; validate <= 1; validate++) {
+    tact_pack *p = NULL;
+    tact_error err;
+    tact_status st = parse_str(ld, xml, validate, &p, &err);
+    if (st != TACT_OK) fail_msg("%s", err.message);
+    assert_int_equal(p->n_lexicons, 1);
+    assert_int_equal(p->n_policies, 3);
+    assert_string_equal(p->policies[0].action, "refund");
+    assert_int_equal(p->policies[0].mode, TACT_LAYER_OVERRIDE);
+    assert_int_equal(p->policies[0].min, 3);
+    assert_int_equal(p->policies[0].max, 10);
+    assert_int_equal(p->policies[0].unit, TACT_UNIT_BUSINESS_DAY);
+    assert_int_equal(p->policies[0].line, 2);
+    assert_int_equal(p->policies[1].unit, TACT_UNIT_HOUR);
+    assert_int_equal(p->policies[1].max, 24);
+    assert_int_equal(p->policies[1].line, 4);
+    assert_int_equal(p->policies[2].mode, TACT_LAYER_DISABLE);
+    assert_true(p->has_calendar);
+    assert_int_equal(p->calendar_mode, TACT_LAYER_OVERRIDE);
+    assert_int_equal(p->calendar_line, 6);
+    assert_int_equal(p->n_holidays, 3);
+    assert_int_equal(p->holidays[0].day, 20812); /* 2026-12-25 */
+    assert_string_equal(p->holidays[0].name, "Christmas Day");
+    assert_int_equal(p->holidays[0].line, 7);
+    assert_int_equal(p->holidays[1].day, 1);
+    assert_string_equal(p->holidays[1].name, "");
+    assert_int_equal(p->holidays[2].day, 19782); /* 2024-02-29 */
+    assert_string_equal(p->holidays[2].name, "Leap");
+    tact_pack_free(p);
+  }
+  /* Without <calendar> and <policy>: nothing, and extend is the default. */
+  tact_pack *p = NULL;
+  tact_error err;
+  assert_int_equal(parse_str(ld, "<pack id='t' version='1'><calendar/></pack>", 1, &p, &err),
+                   TACT_OK);
+  assert_true(p->has_calendar);
+  assert_int_equal(p->calendar_mode, TACT_LAYER_EXTEND);
+  assert_int_equal(p->n_holidays, 0);
+  assert_int_equal(p->n_policies, 0);
+  tact_pack_free(p);
+  assert_int_equal(parse_str(ld, "<pack id='t' version='1'/>", 1, &p, &err), TACT_OK);
+  assert_false(p->has_calendar);
+  tact_pack_free(p);
+
+  static const struct {
+    const char *xml;
+    unsigned line;
+    const char *needle; /* from the builder (validate=0) */
+  } bad[] = {
+      {"<pack id='t' version='1'>\n<policy action='x' min='5' max='2' unit='day'/></pack>", 2,
+       "min 5 is greater than max 2"},
+      {"<pack id='t' version='1'>\n\n<policy action='x' min='1' max='2' unit='month'/></pack>", 3,
+       "unit is minute, hour, day, business-day or week"},
+      {"<pack id='t' version='1'>\n<policy action='x' min='-1' max='2' unit='day'/></pack>", 2,
+       "min is a whole number from 0 to 9999"},
+      {"<pack id='t' version='1'>\n<policy action='x' min='1' max='10000' unit='day'/></pack>", 2,
+       "max is a whole number from 0 to 9999"},
+      {"<pack id='t' version='1'>\n<policy action='x' min='1' unit='day'/></pack>", 2, "'max'"},
+      {"<pack id='t' version='1'>\n<policy min='1' max='2' unit='day'/></pack>", 2, "'action'"},
+      {"<pack id='t' version='1'>\n<policy action='X' min='1' max='2' unit='day'/></pack>", 2,
+       "an id is"},
+      {"<pack id='t' version='1'>\n<policy action='x' mode='extend' min='1' max='2' "
+       "unit='day'/></pack>",
+       2, "override or disable"},
+      {"<pack id='t' version='1'>\n<policy action='x' min='1' max='2' unit='day'/>\n"
+       "<policy action='x' min='1' max='3' unit='day'/></pack>",
+       3, "duplicate policy id 'x' at line 3 (first defined at line 2)"},
+      {"<pack id='t' version='1'>\n<calendar>\n<holiday date='2025-02-29'/></calendar></pack>", 3,
+       "2025-02-29"},
+      {"<pack id='t' version='1'>\n<calendar>\n<holiday date='2026-13-01'/></calendar></pack>", 3,
+       "YYYY-MM-DD"},
+      {"<pack id='t' version='1'>\n<calendar>\n<holiday date='2026-1-01'/></calendar></pack>", 3,
+       "YYYY-MM-DD"},
+      {"<pack id='t' version='1'>\n<calendar>\n<holiday/></calendar></pack>", 3, "'date'"},
+      {"<pack id='t' version='1'>\n<calendar mode='disable'/></pack>", 2, "extend or override"},
+      {"<pack id='t' version='1'>\n<calendar/>\n\n<calendar/></pack>", 4,
+       "more than one <calendar> (the first is at line 2)"},
+      {"<pack id='t' version='1'>\n<calendar><holiday date='2026-12-25'/>\n"
+       "<holiday date='2026-12-25'/></calendar></pack>",
+       3, "duplicate holiday 2026-12-25 at line 3 (first given at line 2)"},
+      {"<pack id='t' version='1'>\n<calendar>\n<holiday date='2026-12-25'><b/></holiday>"
+       "</calendar></pack>",
+       3, "text expected"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    for (int validate = 0; validate <= 1; validate++) {
+      p = NULL;
+      memset(&err, 0, sizeof err);
+      tact_status st = parse_str(ld, bad[i].xml, validate, &p, &err);
+      if (st != TACT_E_PACK) fail_msg("case %zu (validate=%d): status %d", i, validate, st);
+      assert_null(p);
+      if (err.line != bad[i].line)
+        fail_msg("case %zu (validate=%d): line %u, want %u: %s", i, validate, err.line,
+                 bad[i].line, err.message);
+      if (!validate) assert_has(err.message, bad[i].needle);
+    }
+  }
+  tact_pack_loader_free(ld);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_full_pack_file),
@@ -971,6 +1088,7 @@ int main(void) {
       cmocka_unit_test(test_files),
       cmocka_unit_test(test_allocation_failures),
       cmocka_unit_test(test_allocation_failures_on_errors),
+      cmocka_unit_test(test_policies_and_calendar),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

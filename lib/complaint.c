@@ -1,0 +1,560 @@
+/* complaint.c — complaint classification of a customer message: is it a
+ * complaint (a calibrated probability), about what (category scores), what
+ * the customer asks for (requested outcome), which threats it makes
+ * (escalation, churn, public or legal) with their evidence, and an overall
+ * severity 0..3. Formulas, features and the <model> element:
+ * docs/complaints.md.
+ *
+ * Two linear models from the packs (<model id="complaint"> with two
+ * classes, <model id="category"> with one class per category) score hashed
+ * features: normalized tokens and adjacent pairs, one feature per lexicon
+ * with a hit, and a few tone scores. Threats and the outcome come from pack
+ * lexicons (escalation-request, churn-threat, public-threat, outcome.<id>),
+ * a hit preceded closely by a complaint.negation cue not counting. This
+ * file holds mechanisms and thresholds; vocabularies and weights live in
+ * packs (default.xml, complaint.xml) and are found by id at model build.
+ *
+ * Classifying walks the tokens and the matcher's hits once each, sorts the
+ * feature hashes in the caller's scratch array (grown once, then reused)
+ * and looks weights up by binary search: nothing is allocated per token.
+ * Tokenizing, matching and tone are left to text.c, match.c and tone.c. */
+#include "complaint.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "error.h"
+
+/* ---------------------------------------------------------------------
+ * Thresholds (docs/complaints.md "Threats, outcome, severity")
+ * --------------------------------------------------------------------- */
+
+#define COMPLAINT_THRESHOLD 0.5 /* tact_result_is_complaint */
+#define THREAT_STRONG 0.8       /* a cue this strong is a threat on its own */
+#define THREAT_WEAK 0.5         /* weaker cues count only in a complaint */
+#define OUTCOME_MIN 0.5         /* summed cue weight needed to name an outcome */
+#define NEGATION_WINDOW 3       /* a negation acts on a cue at most 3 tokens on */
+#define ANGER_HIGH 0.35         /* severity 2 */
+#define ANGER_CRITICAL 0.7      /* severity 3 */
+#define SENTIMENT_HIGH (-0.6)   /* severity 2 */
+#define MAX_OUTCOMES 64         /* outcome.<id> lexicons beyond this are ignored */
+
+/* Pack vocabulary this stage reads. */
+#define LEX_ESCALATION "escalation-request"
+#define LEX_CHURN "churn-threat"
+#define LEX_PUBLIC "public-threat"
+#define LEX_NEGATION "complaint.negation"
+#define LEX_MARKERS "complaint-markers"
+#define OUTCOME_PREFIX "outcome."
+#define OUTCOME_PREFIX_LEN (sizeof OUTCOME_PREFIX - 1)
+#define MODEL_COMPLAINT "complaint"
+#define MODEL_CATEGORY "category"
+
+enum role { ROLE_NONE = 0, ROLE_THREAT, ROLE_OUTCOME, ROLE_NEGATION, ROLE_MARKER };
+
+/* Tone scores read as features, named as tact_tone_dim_name() names them. */
+static const struct {
+  uint8_t dim;
+  const char *name;
+} TONE_FEATURES[] = {
+    {TACT_TONE_SENTIMENT, "sentiment"},
+    {TACT_TONE_POSITIVE, "positive"},
+    {TACT_TONE_NEGATIVE, "negative"},
+    {TACT_TONE_POLITENESS, "politeness"},
+    {TACT_TONE_NEGATIVE_LANGUAGE, "negative_language"},
+    {TACT_TONE_ANGER, "anger"},
+};
+#define N_TONE_FEATURES (sizeof TONE_FEATURES / sizeof TONE_FEATURES[0])
+
+/* One linear model and its bucket mask. */
+typedef struct lin_model {
+  const tact_pack_model *pm; /* NULL when no pack has one */
+  uint32_t mask;
+} lin_model;
+
+struct tact_complaint_model {
+  uint8_t *lex_role;        /* per resolved lexicon: enum role */
+  uint16_t *lex_arg;        /* threat or outcome index */
+  uint32_t *lex_hash;       /* hash of the lexicon's feature "l:<id>" */
+  size_t n_lexicons;
+  const char **outcomes;    /* "refund", ... (suffixes of lexicon ids) */
+  size_t n_outcomes;
+  lin_model complaint, category;
+  unsigned families;        /* TACT_MODEL_* any model reads */
+  uint32_t tone_hash[N_TONE_FEATURES];
+};
+
+/* ---------------------------------------------------------------------
+ * Feature hashing: FNV-1a (32 bit) of the feature's key, then the
+ * MurmurHash3 finalizer; the bucket is the low `bits` bits. Keys are
+ * "u:" token, "b:" token " " token, "l:" lexicon id, "t:" tone name.
+ * --------------------------------------------------------------------- */
+
+#define FNV_OFFSET 2166136261u
+#define FNV_PRIME 16777619u
+
+static uint32_t fnv(uint32_t h, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
+  return h;
+}
+
+static uint32_t fmix32(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85EBCA6Bu;
+  h ^= h >> 13;
+  h *= 0xC2B2AE35u;
+  h ^= h >> 16;
+  return h;
+}
+
+static uint32_t key_hash(const char *prefix, const char *s, size_t n) {
+  return fmix32(fnv(fnv(FNV_OFFSET, prefix, 2), s, n));
+}
+
+/* Word features see short texts as if they had this many: one word of a
+ * one-word message must not weigh as much as a whole sentence. */
+#define WORD_NORM_FLOOR 16
+
+/* The form a token takes in features: numbers, URLs and e-mail addresses
+ * become a placeholder, @mentions are skipped (NULL: a handle says whom a
+ * message is for, not what it says), everything else is its normalized
+ * form. */
+static const char *token_key(const tact_text *t, size_t i, size_t *len) {
+  static const char *const placeholder[] = {
+      [TACT_TOKEN_NUMBER] = "<num>", [TACT_TOKEN_URL] = "<url>", [TACT_TOKEN_EMAIL] = "<email>"};
+  unsigned kind = t->tokens[i].kind;
+  if (kind == TACT_TOKEN_MENTION) return NULL;
+  if (kind < sizeof placeholder / sizeof *placeholder && placeholder[kind]) {
+    *len = strlen(placeholder[kind]);
+    return placeholder[kind];
+  }
+  return tact_text_norm(t, i, len);
+}
+
+/* ---------------------------------------------------------------------
+ * The model
+ * --------------------------------------------------------------------- */
+
+static int lexicon_threat(const char *id) {
+  if (strcmp(id, LEX_ESCALATION) == 0) return TACT_THREAT_ESCALATION;
+  if (strcmp(id, LEX_CHURN) == 0) return TACT_THREAT_CHURN;
+  if (strcmp(id, LEX_PUBLIC) == 0) return TACT_THREAT_PUBLIC;
+  return -1;
+}
+
+static int is_outcome(const char *id) {
+  return strncmp(id, OUTCOME_PREFIX, OUTCOME_PREFIX_LEN) == 0 && id[OUTCOME_PREFIX_LEN];
+}
+
+static tact_status attach_model(const tact_layers *layers, const char *id, size_t need_classes,
+                                lin_model *lm, unsigned *families, tact_error *err) {
+  const tact_model *m = tact_layers_find_model(layers, id);
+  lm->pm = NULL;
+  lm->mask = 0;
+  if (!m) return TACT_OK;
+  if (need_classes && m->model->n_classes != need_classes)
+    return tact_fail_pack(err, TACT_E_PACK, m->source, m->model->line, 0,
+                          "%s:%u: model '%s' must have exactly %zu classes (the second is the "
+                          "complaint class), not %zu",
+                          m->source, m->model->line, id, need_classes, m->model->n_classes);
+  lm->pm = m->model;
+  lm->mask = (uint32_t)(((uint64_t)1 << m->model->bits) - 1);
+  *families |= m->model->features;
+  return TACT_OK;
+}
+
+static tact_status build_lexicon_roles(tact_complaint_model *cm, const tact_layers *layers,
+                                       const tact_allocator *a, tact_error *err) {
+  size_t n = layers->n_lexicons;
+  cm->n_lexicons = n;
+  cm->lex_role = tact_malloc(a, n ? n : 1);
+  cm->lex_arg = tact_malloc(a, (n ? n : 1) * sizeof *cm->lex_arg);
+  cm->lex_hash = tact_malloc(a, (n ? n : 1) * sizeof *cm->lex_hash);
+  cm->outcomes = tact_malloc(a, MAX_OUTCOMES * sizeof *cm->outcomes);
+  if (!cm->lex_role || !cm->lex_arg || !cm->lex_hash || !cm->outcomes)
+    return tact_fail(err, TACT_E_NOMEM, "out of memory building the complaint model");
+  for (size_t i = 0; i < n; i++) {
+    const char *id = layers->lexicons[i].id;
+    int threat = lexicon_threat(id);
+    cm->lex_arg[i] = 0;
+    cm->lex_hash[i] = key_hash("l:", id, strlen(id));
+    if (threat >= 0) {
+      cm->lex_role[i] = ROLE_THREAT;
+      cm->lex_arg[i] = (uint16_t)threat;
+    } else if (is_outcome(id) && cm->n_outcomes < MAX_OUTCOMES) {
+      cm->lex_role[i] = ROLE_OUTCOME;
+      cm->lex_arg[i] = (uint16_t)cm->n_outcomes;
+      cm->outcomes[cm->n_outcomes++] = id + OUTCOME_PREFIX_LEN;
+    } else if (strcmp(id, LEX_NEGATION) == 0) {
+      cm->lex_role[i] = ROLE_NEGATION;
+    } else if (strcmp(id, LEX_MARKERS) == 0) {
+      cm->lex_role[i] = ROLE_MARKER;
+    } else {
+      cm->lex_role[i] = ROLE_NONE;
+    }
+  }
+  return TACT_OK;
+}
+
+tact_status tact_complaint_model_build(const tact_layers *layers, const tact_matcher *m,
+                                       const tact_allocator *a, tact_complaint_model **out,
+                                       tact_error *err) {
+  if (out) *out = NULL;
+  if (!layers || !m || !out)
+    return tact_fail(err, TACT_E_ARG, "tact_complaint_model_build: NULL layers, matcher or output");
+  tact_allocator alloc;
+  tact_alloc_resolve(&alloc, a);
+  tact_complaint_model *cm = tact_malloc(&alloc, sizeof *cm);
+  if (!cm) return tact_fail(err, TACT_E_NOMEM, "out of memory building the complaint model");
+  memset(cm, 0, sizeof *cm);
+  tact_status st = build_lexicon_roles(cm, layers, &alloc, err);
+  if (st == TACT_OK)
+    st = attach_model(layers, MODEL_COMPLAINT, 2, &cm->complaint, &cm->families, err);
+  if (st == TACT_OK) st = attach_model(layers, MODEL_CATEGORY, 0, &cm->category, &cm->families, err);
+  if (st != TACT_OK) {
+    tact_complaint_model_free(cm, &alloc);
+    return st;
+  }
+  for (size_t i = 0; i < N_TONE_FEATURES; i++)
+    cm->tone_hash[i] = key_hash("t:", TONE_FEATURES[i].name, strlen(TONE_FEATURES[i].name));
+  *out = cm;
+  return TACT_OK;
+}
+
+void tact_complaint_model_free(tact_complaint_model *cm, const tact_allocator *a) {
+  if (!cm) return;
+  tact_allocator alloc;
+  tact_alloc_resolve(&alloc, a);
+  tact_free(&alloc, cm->lex_role);
+  tact_free(&alloc, cm->lex_arg);
+  tact_free(&alloc, cm->lex_hash);
+  tact_free(&alloc, cm->outcomes);
+  tact_free(&alloc, cm);
+}
+
+void tact_complaint_scratch_free(tact_complaint_scratch *s, const tact_allocator *a) {
+  if (!s) return;
+  tact_allocator alloc;
+  tact_alloc_resolve(&alloc, a);
+  tact_free(&alloc, s->features);
+  memset(s, 0, sizeof *s);
+}
+
+/* ---------------------------------------------------------------------
+ * Features: three runs of distinct hashes in the scratch array —
+ * unigrams, bigrams, lexicons — each sorted and deduplicated.
+ * --------------------------------------------------------------------- */
+
+typedef struct feature_runs {
+  const uint32_t *uni, *bi, *lex;
+  size_t n_uni, n_bi, n_lex;
+} feature_runs;
+
+/* Heap sort (qsort may allocate), with insertion sort for short runs. */
+static void sift(uint32_t *v, size_t root, size_t n) {
+  for (;;) {
+    size_t c = 2 * root + 1;
+    if (c >= n) return;
+    if (c + 1 < n && v[c] < v[c + 1]) c++;
+    if (v[root] >= v[c]) return;
+    uint32_t t = v[root];
+    v[root] = v[c];
+    v[c] = t;
+    root = c;
+  }
+}
+
+static void sort_u32(uint32_t *v, size_t n) {
+  if (n <= 24) {
+    for (size_t i = 1; i < n; i++) {
+      uint32_t x = v[i];
+      size_t j = i;
+      for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
+      v[j] = x;
+    }
+    return;
+  }
+  for (size_t i = n / 2; i-- > 0;) sift(v, i, n);
+  for (size_t end = n; end > 1; end--) {
+    uint32_t t = v[0];
+    v[0] = v[end - 1];
+    v[end - 1] = t;
+    sift(v, 0, end - 1);
+  }
+}
+
+/* Sorts v[0..n) and keeps each value once; returns the new count. */
+static size_t sort_unique(uint32_t *v, size_t n) {
+  sort_u32(v, n);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (k == 0 || v[k - 1] != v[i]) v[k++] = v[i];
+  return k;
+}
+
+static tact_status collect_features(const tact_complaint_model *cm, const tact_matcher *m,
+                                    const tact_text *t, const tact_match_state *hits,
+                                    const tact_allocator *a, tact_complaint_scratch *s,
+                                    feature_runs *fr, tact_error *err) {
+  memset(fr, 0, sizeof *fr);
+  size_t n_tok = t->n_tokens;
+  if (n_tok > (SIZE_MAX / sizeof(uint32_t) - hits->n_hits) / 2)
+    return tact_fail(err, TACT_E_NOMEM, "text too long for the complaint features");
+  size_t need = 2 * n_tok + hits->n_hits;
+  if (need > s->cap && tact_grow(a, (void **)&s->features, &s->cap, need, sizeof *s->features))
+    return tact_fail(err, TACT_E_NOMEM, "out of memory for the complaint features");
+  uint32_t *f = s->features;
+  size_t n = 0;
+  if (cm->families & TACT_MODEL_UNIGRAM) {
+    for (size_t i = 0; i < n_tok; i++) {
+      size_t len;
+      const char *k = token_key(t, i, &len);
+      if (k) f[n++] = key_hash("u:", k, len);
+    }
+    fr->n_uni = sort_unique(f, n);
+    n = fr->n_uni;
+  }
+  size_t bi_at = n;
+  if (cm->families & TACT_MODEL_BIGRAM) {
+    /* Pairs of neighbouring kept tokens of one sentence. */
+    const char *k1 = NULL;
+    size_t l1 = 0;
+    uint32_t s1 = 0;
+    for (size_t i = 0; i < n_tok; i++) {
+      size_t l2;
+      const char *k2 = token_key(t, i, &l2);
+      if (!k2) continue;
+      uint32_t s2 = t->tokens[i].sentence;
+      if (k1 && s1 == s2)
+        f[n++] = fmix32(fnv(fnv(fnv(fnv(FNV_OFFSET, "b:", 2), k1, l1), " ", 1), k2, l2));
+      k1 = k2, l1 = l2, s1 = s2;
+    }
+    fr->n_bi = sort_unique(f + bi_at, n - bi_at);
+    n = bi_at + fr->n_bi;
+  }
+  size_t lex_at = n;
+  if (cm->families & TACT_MODEL_LEXICON) {
+    for (size_t h = 0; h < hits->n_hits; h++) {
+      const tact_compiled_entry *e = tact_matcher_entry(m, hits->hits[h].entry);
+      if (e && e->lexicon < cm->n_lexicons) f[n++] = cm->lex_hash[e->lexicon];
+    }
+    fr->n_lex = sort_unique(f + lex_at, n - lex_at);
+  }
+  fr->uni = f;
+  fr->bi = f + bi_at;
+  fr->lex = f + lex_at;
+  s->n = lex_at + fr->n_lex;
+  return TACT_OK;
+}
+
+/* Adds value * weights of `hash`'s bucket (if stored) to s[0..n_classes). */
+static void add_feature(const lin_model *lm, uint32_t hash, double value, double *s) {
+  const tact_pack_model *pm = lm->pm;
+  uint32_t bucket = hash & lm->mask;
+  size_t lo = 0, hi = pm->n_rows;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (pm->rows[mid] < bucket) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo == pm->n_rows || pm->rows[lo] != bucket) return;
+  const float *w = pm->weights + lo * pm->n_classes;
+  for (size_t c = 0; c < pm->n_classes; c++) s[c] += value * (double)w[c];
+}
+
+/* Raw class scores: bias + sum of feature value * weight. Word features
+ * (unigrams and bigrams the model reads) weigh 1/sqrt(max(their number,
+ * WORD_NORM_FLOOR)), so a long text does not shout down a short one;
+ * lexicon features weigh 1; tone features weigh their score. */
+static void score(const tact_complaint_model *cm, const lin_model *lm, const feature_runs *fr,
+                  const tact_tone *tone, double *s) {
+  const tact_pack_model *pm = lm->pm;
+  unsigned fam = pm->features;
+  memcpy(s, pm->bias, pm->n_classes * sizeof *s);
+  size_t n_words = ((fam & TACT_MODEL_UNIGRAM) ? fr->n_uni : 0) +
+                   ((fam & TACT_MODEL_BIGRAM) ? fr->n_bi : 0);
+  double v = 1.0 / sqrt((double)(n_words > WORD_NORM_FLOOR ? n_words : WORD_NORM_FLOOR));
+  if (fam & TACT_MODEL_UNIGRAM)
+    for (size_t i = 0; i < fr->n_uni; i++) add_feature(lm, fr->uni[i], v, s);
+  if (fam & TACT_MODEL_BIGRAM)
+    for (size_t i = 0; i < fr->n_bi; i++) add_feature(lm, fr->bi[i], v, s);
+  if (fam & TACT_MODEL_LEXICON)
+    for (size_t i = 0; i < fr->n_lex; i++) add_feature(lm, fr->lex[i], 1.0, s);
+  if ((fam & TACT_MODEL_TONE) && tone)
+    for (size_t i = 0; i < N_TONE_FEATURES; i++) {
+      double x = tone->scores[TONE_FEATURES[i].dim];
+      if (x != 0.0 && isfinite(x)) add_feature(lm, cm->tone_hash[i], x, s);
+    }
+}
+
+static double sigmoid(double x) {
+  if (x >= 0) return 1.0 / (1.0 + exp(-x));
+  double e = exp(x);
+  return e / (1.0 + e);
+}
+
+/* P(complaint): the calibrated model, or without one the complaint
+ * markers alone (1 - exp(-sum of their weights)). */
+static double complaint_probability(const tact_complaint_model *cm, const tact_matcher *m,
+                                    const tact_match_state *hits, const feature_runs *fr,
+                                    const tact_tone *tone) {
+  if (cm->complaint.pm) {
+    double s[2];
+    score(cm, &cm->complaint, fr, tone, s);
+    const tact_pack_model *pm = cm->complaint.pm;
+    return sigmoid(pm->cal_a * (s[1] - s[0]) + pm->cal_b);
+  }
+  double sum = 0;
+  for (size_t h = 0; h < hits->n_hits; h++) {
+    const tact_compiled_entry *e = tact_matcher_entry(m, hits->hits[h].entry);
+    if (e && e->lexicon < cm->n_lexicons && cm->lex_role[e->lexicon] == ROLE_MARKER)
+      sum += e->weight > 0 ? e->weight : 0;
+  }
+  return 1.0 - exp(-sum);
+}
+
+/* Category scores: softmax(a * scores), best first (ties in class order),
+ * at most TACT_MAX_CATEGORIES of them. */
+static void categorize(const tact_complaint_model *cm, const feature_runs *fr,
+                       const tact_tone *tone, tact_complaint *out) {
+  const tact_pack_model *pm = cm->category.pm;
+  if (!pm) return;
+  double s[TACT_MODEL_MAX_CLASSES];
+  uint16_t order[TACT_MODEL_MAX_CLASSES];
+  size_t n = pm->n_classes;
+  score(cm, &cm->category, fr, tone, s);
+  double top = -INFINITY, sum = 0;
+  for (size_t c = 0; c < n; c++) {
+    s[c] *= pm->cal_a;
+    if (s[c] > top) top = s[c];
+  }
+  for (size_t c = 0; c < n; c++) {
+    s[c] = exp(s[c] - top);
+    sum += s[c];
+    order[c] = (uint16_t)c;
+  }
+  size_t k = n < TACT_MAX_CATEGORIES ? n : TACT_MAX_CATEGORIES;
+  for (size_t i = 0; i < k; i++) { /* partial selection sort: k <= 32 */
+    size_t best = i;
+    for (size_t j = i + 1; j < n; j++)
+      if (s[order[j]] > s[order[best]] ||
+          (s[order[j]] == s[order[best]] && order[j] < order[best]))
+        best = j;
+    uint16_t tmp = order[i];
+    order[i] = order[best];
+    order[best] = tmp;
+    out->category[i] = pm->classes[order[i]];
+    out->category_score[i] = s[order[i]] / sum;
+  }
+  out->n_categories = k;
+}
+
+/* ---------------------------------------------------------------------
+ * Threats and the requested outcome, from lexicon hits
+ * --------------------------------------------------------------------- */
+
+typedef struct cue {
+  double weight;
+  uint32_t first, n;
+} cue;
+
+static void find_cues(const tact_complaint_model *cm, const tact_matcher *m, const tact_text *t,
+                      const tact_match_state *hits, cue threats[3], double *outcome_score,
+                      uint32_t *outcome_first) {
+  /* Hits come sorted by first token, so a negation is always seen before
+   * the cues it may negate; the latest one's end is all we need. */
+  uint32_t neg_end = 0, neg_sentence = 0;
+  int have_neg = 0;
+  for (size_t h = 0; h < hits->n_hits; h++) {
+    const tact_hit *hit = &hits->hits[h];
+    const tact_compiled_entry *e = tact_matcher_entry(m, hit->entry);
+    if (!e || e->lexicon >= cm->n_lexicons || hit->first_token >= t->n_tokens) continue;
+    uint8_t role = cm->lex_role[e->lexicon];
+    uint32_t sentence = t->tokens[hit->first_token].sentence;
+    if (role == ROLE_NEGATION) {
+      uint32_t end = hit->first_token + hit->n_tokens;
+      if (!have_neg || end > neg_end || sentence != neg_sentence) {
+        neg_end = end;
+        neg_sentence = sentence;
+        have_neg = 1;
+      }
+      continue;
+    }
+    if (role != ROLE_THREAT && role != ROLE_OUTCOME) continue;
+    if (have_neg && neg_sentence == sentence && neg_end <= hit->first_token &&
+        hit->first_token - neg_end < NEGATION_WINDOW)
+      continue;
+    uint16_t arg = cm->lex_arg[e->lexicon];
+    if (role == ROLE_THREAT) {
+      cue *c = &threats[arg];
+      if (e->weight > c->weight) *c = (cue){e->weight, hit->first_token, hit->n_tokens};
+    } else {
+      if (outcome_score[arg] == 0) outcome_first[arg] = hit->first_token;
+      outcome_score[arg] += e->weight > 0 ? e->weight : 0;
+    }
+  }
+}
+
+/* Severity (docs/complaints.md): 3 a complaint with a threat or critical
+ * anger; 2 a complaint with high anger or strongly negative sentiment; 1 any
+ * other complaint, or a threat without one; 0 otherwise. */
+static int severity(const tact_complaint *c, const tact_tone *tone) {
+  int complaint = c->probability >= COMPLAINT_THRESHOLD;
+  int threat = c->threat[0] || c->threat[1] || c->threat[2];
+  double anger = tone ? tone->scores[TACT_TONE_ANGER] : 0;
+  double sentiment = tone ? tone->scores[TACT_TONE_SENTIMENT] : 0;
+  if (!complaint) return threat ? 1 : 0;
+  if (threat || anger >= ANGER_CRITICAL) return 3;
+  if (anger >= ANGER_HIGH || sentiment <= SENTIMENT_HIGH) return 2;
+  return 1;
+}
+
+tact_status tact_complaint_classify(const tact_complaint_model *cm, const tact_matcher *m,
+                                    const tact_text *t, const tact_match_state *hits,
+                                    const tact_tone *tone, const tact_allocator *a,
+                                    tact_complaint_scratch *scratch, tact_complaint *out,
+                                    tact_error *err) {
+  if (!out) return tact_fail(err, TACT_E_ARG, "tact_complaint_classify: NULL output");
+  memset(out, 0, sizeof *out);
+  if (!cm || !m || !t || !hits || !scratch)
+    return tact_fail(err, TACT_E_ARG, "tact_complaint_classify: NULL model, matcher, text, hits "
+                                      "or scratch");
+  tact_allocator alloc;
+  tact_alloc_resolve(&alloc, a);
+  feature_runs fr;
+  tact_status st = collect_features(cm, m, t, hits, &alloc, scratch, &fr, err);
+  if (st != TACT_OK) return st;
+  out->probability = complaint_probability(cm, m, hits, &fr, tone);
+  categorize(cm, &fr, tone, out);
+
+  cue threats[3];
+  memset(threats, 0, sizeof threats);
+  double outcome_score[MAX_OUTCOMES];
+  uint32_t outcome_first[MAX_OUTCOMES];
+  for (size_t i = 0; i < cm->n_outcomes; i++) outcome_score[i] = 0;
+  find_cues(cm, m, t, hits, threats, outcome_score, outcome_first);
+  int complaint = out->probability >= COMPLAINT_THRESHOLD;
+  for (int k = 0; k < 3; k++) {
+    const cue *c = &threats[k];
+    if (c->weight >= THREAT_STRONG || (complaint && c->weight >= THREAT_WEAK)) {
+      out->threat[k] = 1;
+      out->threat_first[k] = c->first;
+      out->threat_n[k] = c->n;
+    }
+  }
+  /* The outcome with the most cue weight; ties go to the one asked first. */
+  out->outcome = "none";
+  double best = OUTCOME_MIN;
+  uint32_t best_first = UINT32_MAX;
+  for (size_t i = 0; i < cm->n_outcomes; i++) {
+    if (outcome_score[i] > best || (outcome_score[i] == best && outcome_score[i] > 0 &&
+                                    outcome_first[i] < best_first)) {
+      best = outcome_score[i];
+      best_first = outcome_first[i];
+      out->outcome = cm->outcomes[i];
+    }
+  }
+  out->severity = severity(out, tone);
+  out->computed = 1;
+  return TACT_OK;
+}
