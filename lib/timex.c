@@ -262,14 +262,141 @@ static const vague VAGUE[] = {
     {"eventually", 0, 30 * DAY},
 };
 
+/* Which tokens may take part in an expression, and how (the gate). Every
+ * expression is a run of such tokens holding at least one anchor (a
+ * number, a unit, a day, a month, a part of the day, the head word of a
+ * vague phrase...) and begins at a starter; elsewhere the parsers are not
+ * tried. One look-up per token: ordinary text is mostly skipped in O(1).
+ * GATE lists every word the rules below read inside an expression (words
+ * they only look at around one, such as "every" or "rated", stay out) and
+ * the lexicons that hold it; a word added to a rule or a lexicon belongs
+ * here too. Sorted by bytes. */
+enum lexid { LEX_CARDINALS, LEX_ORDINALS, LEX_UNITS, LEX_GLUED_UNITS, LEX_WEEKDAYS, LEX_MONTHS,
+             LEX_RELDAYS, LEX_PODS, LEX_RELS, LEX_ZONES, LEX_FILLERS, LEX_GATE, LEX_COUNT };
+
+enum { GS = 1u << 0, /* may start an expression */
+       GA = 1u << 1, /* an anchor */
+       GP = 1u << 2  /* may be part of an expression */ };
+/* The lexicons a GATE word is in: lx() searches only those. */
+#define IN(tab) (1 << (3 + LEX_##tab))
+
+static const lexent GATE[] = {
+    {"'s", 0}, {"a", GS}, {"a.d.", 0}, {"a.m.", 0}, {"a.s.a.p.", GS|GA}, {"about", GS}, {"ad", 0},
+    {"additional", IN(FILLERS)}, {"after", GS}, {"afternoon", GS|GA|IN(PODS)},
+    {"afternoonish", GS|GA|IN(PODS)}, {"ago", 0}, {"am", 0}, {"an", GS}, {"and", 0},
+    {"another", GS}, {"any", GS}, {"anytime", GS}, {"approx", GS}, {"approximately", GS},
+    {"apr", GS|GA|IN(MONTHS)}, {"april", GS|GA|IN(MONTHS)}, {"around", GS}, {"as", GS},
+    {"asap", GS|GA}, {"at", GS}, {"aug", GS|GA|IN(MONTHS)}, {"august", GS|GA|IN(MONTHS)},
+    {"away", GA}, {"b.c.", 0}, {"b.c.e.", 0}, {"back", 0}, {"bc", 0}, {"bce", 0}, {"before", GS},
+    {"beginning", GS}, {"between", GS}, {"bit", GA}, {"biz", 0}, {"boy", GS|GA}, {"bst", IN(ZONES)},
+    {"business", GA}, {"by", GS}, {"c.e.", 0}, {"c.o.b.", GS|GA}, {"calendar", IN(FILLERS)},
+    {"can", 0}, {"cdt", IN(ZONES)}, {"ce", 0}, {"cest", IN(ZONES)}, {"cet", IN(ZONES)},
+    {"close", GS}, {"closest", GS}, {"cob", GS|GA}, {"coming", GS|IN(RELS)},
+    {"consecutive", IN(FILLERS)}, {"convenience", GA}, {"couple", GS}, {"course", GA},
+    {"cst", IN(ZONES)}, {"current", GS|IN(RELS)}, {"d", IN(GLUED_UNITS)},
+    {"day", GS|GA|IN(UNITS)|IN(GLUED_UNITS)}, {"days", GA|IN(UNITS)|IN(GLUED_UNITS)},
+    {"dec", GS|GA|IN(MONTHS)}, {"december", GS|GA|IN(MONTHS)}, {"dozen", GS}, {"due", 0},
+    {"during", GS}, {"earlier", 0}, {"earliest", 0}, {"early", GS}, {"edt", IN(ZONES)},
+    {"eest", IN(ZONES)}, {"eet", IN(ZONES)}, {"eight", GS|GA|IN(CARDINALS)},
+    {"eighteen", GS|GA|IN(CARDINALS)}, {"eighteenth", GS|GA|IN(ORDINALS)},
+    {"eighth", GS|GA|IN(ORDINALS)}, {"eighty", GS|GA|IN(CARDINALS)},
+    {"eleven", GS|GA|IN(CARDINALS)}, {"eleventh", GS|GA|IN(ORDINALS)}, {"end", GS},
+    {"entire", IN(FILLERS)}, {"eob", GS|GA}, {"eod", GS|GA}, {"eom", GS|GA}, {"eow", GS|GA},
+    {"eoy", GS|GA}, {"est", IN(ZONES)}, {"evening", GS|GA|IN(PODS)}, {"eventually", GS|GA},
+    {"extra", IN(FILLERS)}, {"fast", 0}, {"feb", GS|GA|IN(MONTHS)}, {"february", GS|GA|IN(MONTHS)},
+    {"few", GS}, {"fewer", IN(FILLERS)}, {"fifteen", GS|GA|IN(CARDINALS)},
+    {"fifteenth", GS|GA|IN(ORDINALS)}, {"fifth", GS|GA|IN(ORDINALS)},
+    {"fifty", GS|GA|IN(CARDINALS)}, {"first", GS|GA|IN(ORDINALS)}, {"five", GS|GA|IN(CARDINALS)},
+    {"following", GS|IN(RELS)}, {"for", GS}, {"fortnight", GA|IN(UNITS)},
+    {"fortnights", GA|IN(UNITS)}, {"forty", GS|GA|IN(CARDINALS)}, {"four", GS|GA|IN(CARDINALS)},
+    {"fourteen", GS|GA|IN(CARDINALS)}, {"fourteenth", GS|GA|IN(ORDINALS)},
+    {"fourth", GS|GA|IN(ORDINALS)}, {"fourty", GS|GA|IN(CARDINALS)}, {"fri", GS|GA|IN(WEEKDAYS)},
+    {"friday", GS|GA|IN(WEEKDAYS)}, {"fridays", GS|GA|IN(WEEKDAYS)}, {"from", GS},
+    {"full", IN(FILLERS)}, {"further", IN(FILLERS)}, {"future", GA}, {"gmt", IN(ZONES)},
+    {"h", IN(GLUED_UNITS)}, {"half", GS}, {"hence", 0}, {"hour", GA|IN(UNITS)|IN(GLUED_UNITS)},
+    {"hours", GA|IN(UNITS)|IN(GLUED_UNITS)}, {"hr", GA|IN(UNITS)|IN(GLUED_UNITS)},
+    {"hrs", GA|IN(UNITS)|IN(GLUED_UNITS)}, {"i", 0}, {"immediately", GS|GA}, {"in", GS}, {"ish", 0},
+    {"ist", IN(ZONES)}, {"jan", GS|GA|IN(MONTHS)}, {"january", GS|GA|IN(MONTHS)},
+    {"jst", IN(ZONES)}, {"jul", GS|GA|IN(MONTHS)}, {"july", GS|GA|IN(MONTHS)},
+    {"jun", GS|GA|IN(MONTHS)}, {"june", GS|GA|IN(MONTHS)}, {"just", GS}, {"last", GS|IN(RELS)},
+    {"late", GS}, {"later", GS|GA}, {"latest", 0}, {"least", 0}, {"less", GS|IN(FILLERS)},
+    {"little", 0}, {"long", GA|IN(FILLERS)}, {"lunch", GS|GA|IN(PODS)},
+    {"lunchtime", GS|GA|IN(PODS)}, {"m", 0}, {"mar", GS|GA|IN(MONTHS)}, {"march", GS|GA|IN(MONTHS)},
+    {"max", GS}, {"maximum", GS}, {"may", GS|GA|IN(MONTHS)}, {"mdt", IN(ZONES)}, {"mid", GS},
+    {"midday", GS|GA}, {"middle", GS}, {"midnight", GS|GA}, {"min", GA|IN(UNITS)|IN(GLUED_UNITS)},
+    {"minimum", 0}, {"mins", GA|IN(UNITS)|IN(GLUED_UNITS)},
+    {"minute", GA|IN(UNITS)|IN(GLUED_UNITS)}, {"minutes", GA|IN(UNITS)|IN(GLUED_UNITS)},
+    {"moment", GA}, {"momentarily", GS|GA}, {"mon", GS|GA|IN(WEEKDAYS)},
+    {"monday", GS|GA|IN(WEEKDAYS)}, {"mondays", GS|GA|IN(WEEKDAYS)}, {"month", GA|IN(UNITS)},
+    {"months", GA|IN(UNITS)|IN(GLUED_UNITS)}, {"more", GS|IN(FILLERS)}, {"morning", GS|GA|IN(PODS)},
+    {"most", 0}, {"mst", IN(ZONES)}, {"nd", 0}, {"near", 0}, {"nearest", GS}, {"next", GS|IN(RELS)},
+    {"night", GS|GA|IN(PODS)}, {"nine", GS|GA|IN(CARDINALS)}, {"nineteen", GS|GA|IN(CARDINALS)},
+    {"nineteenth", GS|GA|IN(ORDINALS)}, {"ninety", GS|GA|IN(CARDINALS)},
+    {"ninth", GS|GA|IN(ORDINALS)}, {"no", GS}, {"noon", GS|GA}, {"noonish", GS|GA}, {"not", GS},
+    {"nov", GS|GA|IN(MONTHS)}, {"november", GS|GA|IN(MONTHS)}, {"now", GA}, {"o", 0},
+    {"o'clock", 0}, {"oclock", 0}, {"oct", GS|GA|IN(MONTHS)}, {"october", GS|GA|IN(MONTHS)},
+    {"of", 0}, {"oh", 0}, {"on", GS}, {"one", GS|GA|IN(CARDINALS)}, {"only", GS},
+    {"opportunity", GA}, {"or", 0}, {"ou", 0}, {"over", GS}, {"p", 0}, {"p.m.", 0}, {"pair", 0},
+    {"past", GS|IN(RELS)}, {"pdt", IN(ZONES)}, {"play", GA}, {"pm", 0}, {"point", GA},
+    {"possible", GA}, {"previous", GS|IN(RELS)}, {"promptly", GS|GA}, {"pst", IN(ZONES)},
+    {"qtr", GA|IN(UNITS)}, {"qtrs", GA|IN(UNITS)}, {"quarter", GS|GA|IN(UNITS)},
+    {"quarters", GA|IN(UNITS)}, {"quickly", 0}, {"rd", 0}, {"real", GS}, {"right", GS},
+    {"roughly", GS}, {"s", 0}, {"same", GS}, {"sat", GS|GA|IN(WEEKDAYS)},
+    {"saturday", GS|GA|IN(WEEKDAYS)}, {"saturdays", GS|GA|IN(WEEKDAYS)},
+    {"sec", GA|IN(UNITS)|IN(GLUED_UNITS)}, {"second", GS|GA|IN(ORDINALS)|IN(UNITS)},
+    {"seconds", GA|IN(UNITS)}, {"secs", GA|IN(UNITS)|IN(GLUED_UNITS)}, {"sep", GS|GA|IN(MONTHS)},
+    {"sept", GS|GA|IN(MONTHS)}, {"september", GS|GA|IN(MONTHS)}, {"seven", GS|GA|IN(CARDINALS)},
+    {"seventeen", GS|GA|IN(CARDINALS)}, {"seventeenth", GS|GA|IN(ORDINALS)},
+    {"seventh", GS|GA|IN(ORDINALS)}, {"seventy", GS|GA|IN(CARDINALS)}, {"several", GS},
+    {"short", IN(FILLERS)}, {"shortly", GS|GA}, {"six", GS|GA|IN(CARDINALS)},
+    {"sixteen", GS|GA|IN(CARDINALS)}, {"sixteenth", GS|GA|IN(ORDINALS)},
+    {"sixth", GS|GA|IN(ORDINALS)}, {"sixty", GS|GA|IN(CARDINALS)}, {"so", 0},
+    {"solid", IN(FILLERS)}, {"some", GS}, {"sometime", GS}, {"soon", GS|GA}, {"sooner", 0},
+    {"st", 0}, {"start", GS}, {"starting", GS}, {"straight", GS|IN(FILLERS)},
+    {"straightaway", GS|GA}, {"sun", GS|GA|IN(WEEKDAYS)}, {"sunday", GS|GA|IN(WEEKDAYS)},
+    {"sundays", GS|GA|IN(WEEKDAYS)}, {"ten", GS|GA|IN(CARDINALS)}, {"tenth", GS|GA|IN(ORDINALS)},
+    {"th", 0}, {"than", 0}, {"the", GS}, {"thing", 0}, {"third", GS|GA|IN(ORDINALS)},
+    {"thirteen", GS|GA|IN(CARDINALS)}, {"thirteenth", GS|GA|IN(ORDINALS)},
+    {"thirtieth", GS|GA|IN(ORDINALS)}, {"thirty", GS|GA|IN(CARDINALS)}, {"this", GS|IN(RELS)},
+    {"three", GS|GA|IN(CARDINALS)}, {"through", 0}, {"thru", 0}, {"thu", GS|GA|IN(WEEKDAYS)},
+    {"thur", GS|GA|IN(WEEKDAYS)}, {"thurs", GS|GA|IN(WEEKDAYS)}, {"thursday", GS|GA|IN(WEEKDAYS)},
+    {"thursdays", GS|GA|IN(WEEKDAYS)}, {"til", GS}, {"till", GS}, {"time", GA},
+    {"tmr", GS|GA|IN(RELDAYS)}, {"tmrw", GS|GA|IN(RELDAYS)}, {"to", 0},
+    {"today", GS|GA|IN(RELDAYS)}, {"tomorrow", GS|GA|IN(RELDAYS)}, {"tomorrows", GS|GA|IN(RELDAYS)},
+    {"tonight", GS|GA|IN(RELDAYS)}, {"tonite", GS|GA|IN(RELDAYS)}, {"tops", 0},
+    {"tue", GS|GA|IN(WEEKDAYS)}, {"tues", GS|GA|IN(WEEKDAYS)}, {"tuesday", GS|GA|IN(WEEKDAYS)},
+    {"tuesdays", GS|GA|IN(WEEKDAYS)}, {"twelfth", GS|GA|IN(ORDINALS)},
+    {"twelve", GS|GA|IN(CARDINALS)}, {"twentieth", GS|GA|IN(ORDINALS)},
+    {"twenty", GS|GA|IN(CARDINALS)}, {"two", GS|GA|IN(CARDINALS)}, {"under", GS}, {"until", GS},
+    {"untill", GS}, {"up", GS}, {"upcoming", GS|IN(RELS)|IN(FILLERS)}, {"utc", IN(ZONES)},
+    {"very", GS}, {"w", GS}, {"we", 0}, {"wed", GS|GA|IN(WEEKDAYS)},
+    {"wednesday", GS|GA|IN(WEEKDAYS)}, {"wednesdays", GS|GA|IN(WEEKDAYS)},
+    {"week", GS|GA|IN(UNITS)|IN(GLUED_UNITS)}, {"weekday", GA|IN(UNITS)},
+    {"weekdays", GA|IN(UNITS)}, {"weekend", GA}, {"weeks", GA|IN(UNITS)|IN(GLUED_UNITS)},
+    {"while", GA}, {"whole", IN(FILLERS)}, {"within", GS}, {"wk", GA|IN(UNITS)|IN(GLUED_UNITS)},
+    {"wkend", GA}, {"wks", GA|IN(UNITS)|IN(GLUED_UNITS)}, {"work", 0}, {"workday", GA|IN(UNITS)},
+    {"workdays", GA|IN(UNITS)}, {"working", 0}, {"year", GA|IN(UNITS)}, {"years", GA|IN(UNITS)},
+    {"yesterday", GS|GA|IN(RELDAYS)}, {"your", 0}, {"yr", GA|IN(UNITS)|IN(GLUED_UNITS)},
+    {"yrs", GA|IN(UNITS)|IN(GLUED_UNITS)}, {"zero", GS|GA|IN(CARDINALS)},
+};
+
+/* Compares the NUL-terminated `w` with the `len` bytes of `s` as byte
+ * strings (strcmp order) without measuring `w` first: most comparisons end
+ * at the first byte. */
+static int wcmp(const char *w, const char *s, size_t len) {
+  size_t k = 0;
+  for (; k < len; k++) {
+    unsigned char a = (unsigned char)w[k], b = (unsigned char)s[k];
+    if (a != b) return a < b ? -1 : 1; /* also when w ends first (a == 0) */
+  }
+  return w[k] != '\0';
+}
+
 static int lex_find(const lexent *tab, size_t n, const char *s, size_t len) {
   size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    const char *w = tab[mid].w;
-    size_t wl = strlen(w);
-    int c = memcmp(w, s, wl < len ? wl : len);
-    if (c == 0) c = wl < len ? -1 : wl > len;
+    int c = wcmp(tab[mid].w, s, len);
     if (c == 0) return (int)mid;
     if (c < 0) lo = mid + 1;
     else hi = mid;
@@ -281,11 +408,34 @@ static int lex_find(const lexent *tab, size_t n, const char *s, size_t len) {
  * Tokens
  * --------------------------------------------------------------------- */
 
+
+static const struct {
+  const lexent *tab;
+  size_t n;
+} LEXICONS[LEX_COUNT] = {
+    {CARDINALS, N(CARDINALS)}, {ORDINALS, N(ORDINALS)}, {UNITS, N(UNITS)},
+    {GLUED_UNITS, N(GLUED_UNITS)}, {WEEKDAYS, N(WEEKDAYS)}, {MONTHS, N(MONTHS)},
+    {RELDAYS, N(RELDAYS)}, {PODS, N(PODS)}, {RELS, N(RELS)}, {ZONES, N(ZONES)},
+    {FILLERS, N(FILLERS)}, {GATE, N(GATE)},
+};
+
+/* Lexicon look-ups of the tokens near the parsers, direct-mapped by token
+ * index (the parsers look a few tokens around the current one). Lives on
+ * tact_timex_find's stack. */
+#define CACHE 64
+typedef struct lexcache {
+  size_t tok[CACHE];     /* token index + 1; 0 = empty */
+  int32_t gate[CACHE];   /* the token's GATE value, -1 = not there */
+  uint16_t known[CACHE]; /* lexicons whose value is in v */
+  int16_t v[CACHE][LEX_COUNT];
+} lexcache;
+
 typedef struct P {
   const tact_text *t;
   const tact_timex_ctx *ctx;
   size_t lo, lim; /* the current sentence's tokens [lo, lim) */
   int64_t now;
+  lexcache *lc;
 } P;
 
 static const char *nm(const P *p, size_t i, size_t *n) { return tact_text_norm(p->t, i, n); }
@@ -295,6 +445,7 @@ static bool eq(const P *p, size_t i, const char *w) {
   const tact_token *tk = &p->t->tokens[i];
   const char *s = p->t->norm.data + tk->norm_off;
   size_t n = tk->norm_len, k = 0;
+  if (!n || s[0] != w[0]) return false; /* most calls end here */
   while (k < n && w[k] == s[k]) k++;
   return k == n && w[k] == '\0';
 }
@@ -315,19 +466,66 @@ static bool glued(const P *p, size_t i) {
   return i > p->lo && i < p->lim && p->t->tokens[i - 1].end == p->t->tokens[i].start;
 }
 
-static bool lx(const P *p, size_t i, const lexent *tab, size_t n, int *v) {
+/* Whether word token i is in lexicon `id`, and its value. The token's GATE
+ * entry, looked up once and remembered, says which lexicons hold it: most
+ * questions are answered without a search. */
+static bool lx(const P *p, size_t i, int id, int *v) {
   if (i >= p->lim || kind(p, i) != TACT_TOKEN_WORD) return false;
-  size_t len;
-  const char *s = nm(p, i, &len);
-  int k = lex_find(tab, n, s, len);
-  if (k < 0) return false;
-  if (v) *v = tab[k].v;
+  lexcache *c = p->lc;
+  size_t slot = i % CACHE, len = 0;
+  const char *s = NULL;
+  if (c->tok[slot] != i + 1) {
+    s = nm(p, i, &len);
+    int k = lex_find(GATE, N(GATE), s, len);
+    c->tok[slot] = i + 1;
+    c->gate[slot] = k < 0 ? -1 : GATE[k].v;
+    c->known[slot] = 0;
+  }
+  int32_t g = c->gate[slot];
+  if (g < 0) return false;
+  if (id == LEX_GATE) {
+    if (v) *v = g;
+    return true;
+  }
+  if (!(g & (1 << (3 + id)))) return false;
+  uint16_t bit = (uint16_t)(1u << id);
+  if (!(c->known[slot] & bit)) {
+    if (!s) s = nm(p, i, &len);
+    int k = lex_find(LEXICONS[id].tab, LEXICONS[id].n, s, len);
+    if (k < 0) return false; /* GATE says otherwise: keep to the lexicon */
+    c->v[slot][id] = (int16_t)LEXICONS[id].tab[k].v;
+    c->known[slot] |= bit;
+  }
+  if (v) *v = c->v[slot][id];
   return true;
 }
-#define LX(p, i, tab, v) lx(p, i, tab, N(tab), v)
+#define LX(p, i, tab, v) lx(p, i, LEX_##tab, v)
 
-/* Matches the space-separated words of `phrase` at i; returns the end or 0. */
+/* The GATE classes of token i (GS, GA, GP). */
+static unsigned gate_class(const P *p, size_t i) {
+  if (i >= p->lim) return 0;
+  const tact_token *tk = &p->t->tokens[i];
+  const char *s = p->t->norm.data + tk->norm_off;
+  size_t n = tk->norm_len;
+  switch (tk->kind) {
+  case TACT_TOKEN_NUMBER: return GS | GA | GP;
+  case TACT_TOKEN_PUNCT:
+  case TACT_TOKEN_SYMBOL: return n == 1 && s[0] == '@' ? GS | GP : GP;
+  case TACT_TOKEN_WORD: break;
+  default: return 0;
+  }
+  if (n && s[0] >= '0' && s[0] <= '9') return GS | GA | GP; /* "48h", "15h30", "2018q4" */
+  if (n == 2 && s[0] == 'q' && s[1] >= '1' && s[1] <= '4') return GA | GP; /* "Q2" */
+  int v;
+  return LX(p, i, GATE, &v) ? (unsigned)v | GP : 0;
+}
+
+/* Matches the space-separated words of `phrase` at i; returns the end or 0.
+ * Most calls fail on the first byte, tested before anything else. */
 static size_t seq(const P *p, size_t i, const char *phrase) {
+  if (i >= p->lim) return 0;
+  const tact_token *t0 = &p->t->tokens[i];
+  if (!t0->norm_len || p->t->norm.data[t0->norm_off] != phrase[0]) return 0;
   const char *w = phrase;
   while (*w) {
     if (i >= p->lim) return 0;
@@ -342,10 +540,30 @@ static size_t seq(const P *p, size_t i, const char *phrase) {
   return i;
 }
 
+/* The first byte of token i's normalized form; -1 past the sentence. Lists
+ * are scanned on it before any comparison. */
+static int first_byte(const P *p, size_t i) {
+  if (i >= p->lim) return -1;
+  const tact_token *tk = &p->t->tokens[i];
+  return tk->norm_len ? (unsigned char)p->t->norm.data[tk->norm_off] : -1;
+}
+
+static bool starts(const char *w, int c) { return (unsigned char)w[0] == c; }
+
+/* The index of the first word of a NULL-terminated list equal to token i, or -1. */
+static int eq_any(const P *p, size_t i, const char *const *list) {
+  int c = first_byte(p, i);
+  for (int k = 0; c >= 0 && list[k]; k++)
+    if (starts(list[k], c) && eq(p, i, list[k])) return k;
+  return -1;
+}
+
 /* The first phrase of a NULL-terminated list matching at i (longest lists
  * first where one phrase is a prefix of another). */
 static size_t seq_any(const P *p, size_t i, const char *const *list, int *which) {
-  for (int k = 0; list[k]; k++) {
+  int c = first_byte(p, i);
+  for (int k = 0; c >= 0 && list[k]; k++) {
+    if (!starts(list[k], c)) continue;
     size_t e = seq(p, i, list[k]);
     if (e) {
       if (which) *which = k;
@@ -703,7 +921,7 @@ static size_t p_term(const P *p, size_t i, dur *d, int *unit, bool first) {
     return e + 1;
   }
   /* "24-48h": a range glued to a unit letter */
-  if (glued(p, e) && lx(p, e, GLUED_UNITS, N(GLUED_UNITS), &u) && kind(p, i) == TACT_TOKEN_NUMBER) {
+  if (glued(p, e) && LX(p, e, GLUED_UNITS, &u) && kind(p, i) == TACT_TOKEN_NUMBER) {
     dur_add(d, u, q.lo, q.hi);
     *unit = u;
     return e + 1;
@@ -722,9 +940,7 @@ static size_t p_term(const P *p, size_t i, dur *d, int *unit, bool first) {
                                              "after", "please", "now", "then", "more", "longer",
                                              "so", "of", "for", NULL};
   if (u == U_SEC && eq(p, f - 1, "second") && is_word(p, f)) {
-    bool ok = false;
-    for (int k = 0; after_second[k] && !ok; k++) ok = eq(p, f, after_second[k]);
-    if (!ok) return 0;
+    if (eq_any(p, f, after_second) < 0) return 0;
   }
   int64_t fr;
   size_t g = p_and_fraction(p, f, &fr);
@@ -779,6 +995,20 @@ static size_t p_dur(const P *p, size_t i, dur *d) {
     break;
   }
   return e;
+}
+
+/* Whether a duration is in hours, minutes and seconds only, under a day. */
+static bool dur_within_day(const dur *d) {
+  for (int u = U_DAY; u < U_COUNT; u++)
+    if (d->hi[u] && u != U_BHOUR) return false;
+  return d->hi[U_SEC] + 60 * d->hi[U_MIN] + HOUR * (d->hi[U_HOUR] + d->hi[U_BHOUR]) < (int64_t)DAY * K;
+}
+
+/* Whether a duration is a whole number of years and nothing else. */
+static bool dur_whole_years(const dur *d) {
+  for (int u = 0; u < U_COUNT; u++)
+    if ((u != U_YEAR && d->hi[u]) || d->lo[u] != d->hi[u]) return false;
+  return d->hi[U_YEAR] > 0 && d->hi[U_YEAR] % K == 0;
 }
 
 /* Adds `v` (thousandths per unit, times sign) to the instant `utc`: months,
@@ -888,6 +1118,7 @@ typedef struct spec {
   bool nthweek;         /* S_NTH counts whole weeks of the month or year; -n = nth last */
   bool nthwkend;        /* S_NTH on Saturday names a weekend: the window is two days */
   bool eod;             /* S_PART is "end of day": today unless a day is named */
+  bool weekof;          /* the week (Monday-Sunday) of the day named */
   int off;              /* S_WEEK, S_MPER, S_YPER, S_WKEND, relative S_QTR */
   int q;                /* S_QTR: 1-4 absolute, 0 = relative */
   int part;             /* S_PART */
@@ -1236,6 +1467,13 @@ static bool resolve(const P *p, const spec *s, win *w) {
   memset(w, 0, sizeof *w);
   if (s->nthweek) return resolve_nth_week(s, today, w);
   if (dated && !resolve_day(s, today, &day, &day2)) return false;
+  if (dated && s->weekof) {
+    if (s->has & (S_CLOCK | S_POD | S_PART)) return false;
+    w->l0 = day * DAY;
+    w->l1 = (day + 7) * DAY;
+    w->grain = TACT_GRAIN_WEEK;
+    return true;
+  }
   if (dated) {
     w->l0 = day * DAY;
     w->l1 = (day2 >= 0 ? day2 + 1 : day + 1 + s->nthwkend) * DAY;
@@ -1283,10 +1521,7 @@ static bool date_prep(const P *p, size_t j) {
                                   "next", "this", "last", "through", "thru", "to", "every",
                                   "end", "beginning", "start", "middle", "coming", "around",
                                   "due", "starting", "between", "and", "untill", NULL};
-  if (j == 0 || j <= p->lo) return false;
-  for (int k = 0; w[k]; k++)
-    if (eq(p, j - 1, w[k])) return true;
-  return false;
+  return j > 0 && j > p->lo && eq_any(p, j - 1, w) >= 0;
 }
 
 /* Words that may follow a day number without making it a count of things. */
@@ -1298,8 +1533,7 @@ static bool after_day_ok(const P *p, size_t e) {
                                    "should", "we", "i", "you", "it", "so", "but", "then",
                                    "latest", NULL};
   int v;
-  for (int k = 0; ok[k]; k++)
-    if (eq(p, e, ok[k])) return true;
+  if (eq_any(p, e, ok) >= 0) return true;
   if (LX(p, e, MONTHS, &v) || LX(p, e, WEEKDAYS, &v) || LX(p, e, RELDAYS, &v) ||
       LX(p, e, PODS, &v) || LX(p, e, ZONES, &v))
     return true;
@@ -1517,16 +1751,14 @@ static size_t c_numeric_date(const P *p, size_t j, spec *s, unsigned fl) {
        * "3/4" also alone, but not as a score or a fraction */
       static const char *const on[] = {"on", "by", "until", "till", "before", "after", "since",
                                        "due", "starting", "from", NULL};
-      bool strong = false;
-      for (int k = 0; on[k] && j > p->lo; k++) strong = strong || eq(p, j - 1, on[k]);
+      bool strong = j > p->lo && eq_any(p, j - 1, on) >= 0;
       if (s0 == '-' && !strong) return 0;
       strong = strong || (fl & F_PREP) || date_prep(p, j);
       if (!strong && (is_word(p, j + 1) && !after_day_ok(p, j + 1))) return 0;
       static const char *const scores[] = {"rated", "rate", "rating", "score", "scored", "gave",
                                            "give", "it", "a", "an", "the", "about", "only",
                                            NULL};
-      for (int k = 0; !strong && scores[k]; k++)
-        if (j > p->lo && eq(p, j - 1, scores[k])) return 0;
+      if (!strong && j > p->lo && eq_any(p, j - 1, scores) >= 0) return 0;
       if (!after_day_ok(p, j + 1)) return 0;
       bool mf = !day_first;
       if (a > 12) mf = false;
@@ -1590,13 +1822,27 @@ static size_t c_month(const P *p, size_t j, spec *s, unsigned fl) {
 
 /* A year after a preposition: "in 2014", "by 2027". */
 static size_t c_year(const P *p, size_t j, spec *s, unsigned fl) {
+  static const char *const ad[] = {"a.d.", "ad", "ce", "c.e.", NULL};
+  static const char *const bc[] = {"b.c.", "bc", "bce", "b.c.e.", NULL};
   int64_t v;
   int dig;
-  if (!int_at(p, j, &v, &dig) || dig != 4 || v < 1900 || v > 2199) return 0;
+  if (!int_at(p, j, &v, &dig) || dig > 4 || v < 1) return 0;
   if (!(fl & F_PREP) && !date_prep(p, j)) return 0;
   size_t e = j + 1;
-  if (eq(p, e, "a.d.") || eq(p, e, "ad") || eq(p, e, "ce")) e++;
-  else if (!after_day_ok(p, e)) return 0;
+  int era = eq_any(p, e, ad) >= 0 ? 1 : eq_any(p, e, bc) >= 0 ? -1 : 0;
+  bool modern = dig == 4 && v >= 1900 && v <= 2199;
+  if (era) {
+    /* "in 14 a.d.", "in 2014 B.C." (year 1 - 2014, as in ISO 8601); any
+     * year with an era written with dots or in capitals, but not "in 14 ad
+     * campaigns" */
+    size_t n;
+    bool marked = nm(p, e, &n)[n - 1] == '.' || (flags(p, e) & TACT_TOKEN_ALL_CAPS);
+    if (!modern && (!marked || !after_day_ok(p, e + 1))) return 0;
+    if (era < 0) v = 1 - v;
+    e++;
+  } else if (!modern || !after_day_ok(p, e)) {
+    return 0;
+  }
   spec t = *s;
   if (!spec_take(&t, S_Y)) return 0;
   t.y = v;
@@ -2084,10 +2330,8 @@ static size_t p_zone(const P *p, size_t j, int *tz) { return LX(p, j, ZONES, tz)
 static bool hhmm_context(const P *p, size_t j, bool digits) {
   static const char *const w[] = {"at", "@", "by", "until", "till", "before", "around",
                                   "tonight", NULL};
-  if (j <= p->lo) return false;
-  for (int k = 0; w[k]; k++)
-    if (eq(p, j - 1, w[k])) return digits || k < 2;
-  return false;
+  int k = j > p->lo ? eq_any(p, j - 1, w) : -1;
+  return k >= 0 && (digits || k < 2);
 }
 
 /* "15h GMT", "15h - 18h": an hour written "15h" is a clock time here, not
@@ -2096,6 +2340,8 @@ static bool h_clock_context(const P *p, size_t j) {
   int tz;
   alnum al;
   if (LX(p, j, ZONES, &tz)) return true;
+  dur d;
+  if (eq(p, j, "for") && p_dur(p, j + 1, &d) && dur_within_day(&d)) return true; /* "16h for 30 mins" */
   size_t k = silent_hyphen(p, j) ? j : (eq(p, j, "-") || eq(p, j, "to")) ? j + 1 : 0;
   return k && alnum_at(p, k, &al) && al.ln == 1 && al.l[0] == 'h' && al.a <= 24;
 }
@@ -2316,8 +2562,9 @@ static size_t c_part(const P *p, size_t j, spec *s, unsigned fl) {
     return k + 1;
   }
   const partword *pw = NULL;
+  int c0 = first_byte(p, j);
   for (size_t q = 0; q < N(PARTS) && !e; q++)
-    if ((e = seq(p, j, PARTS[q].phrase))) pw = &PARTS[q];
+    if (starts(PARTS[q].phrase, c0) && (e = seq(p, j, PARTS[q].phrase))) pw = &PARTS[q];
   if (!pw || (t.has & S_PART)) return 0;
   int part = pw->part;
   t.has |= S_PART;
@@ -2412,14 +2659,127 @@ static size_t c_same_time(const P *p, size_t j, spec *s, unsigned fl) {
 
 typedef size_t (*component)(const P *, size_t, spec *, unsigned);
 
+/* A day named at j ("Oct 5th", "the 20th", "3/4", "tomorrow"), its end and
+ * its local day number, or 0. */
+static size_t p_date(const P *p, size_t j, int64_t today, int64_t *day) {
+  static const component dates[] = {c_month_day, c_day_month, c_numeric_date, c_day_alone,
+                                    c_relday};
+  size_t best = 0;
+  for (size_t k = 0; k < N(dates); k++) {
+    spec t;
+    int64_t d, d2;
+    spec_init(&t);
+    size_t e = dates[k](p, j, &t, F_PREP);
+    if (e > best && spec_valid(&t) && !(t.has & S_WD) && resolve_day(&t, today, &d, &d2)) {
+      best = e;
+      *day = d;
+    }
+  }
+  return best;
+}
+
+static int64_t today_of(const P *p, const spec *s) {
+  zone z = spec_zone(p, s);
+  return fdiv(to_local(&z, p->now), DAY);
+}
+
+/* "the week of October 6th", "week of the 15th": the Monday-to-Sunday week
+ * holding that day; a Sunday names the week it begins ("the week of Sunday
+ * the 6th" is the 7th to the 13th). */
+static size_t c_week_of(const P *p, size_t j, spec *s, unsigned fl) {
+  (void)fl;
+  size_t k = j + eq(p, j, "the"), e;
+  int64_t day;
+  if (!eq(p, k, "week") || !eq(p, k + 1, "of")) return 0;
+  int64_t today = today_of(p, s);
+  if (!(e = p_date(p, k + 2, today, &day))) return 0;
+  spec t = *s;
+  if ((t.has & (S_DATE | S_WD | S_M | S_Y)) || !spec_take(&t, S_REL)) return 0;
+  int64_t monday = day - wday(day) + (wday(day) == 6 ? 7 : 0);
+  t.rel = (int)(monday - today);
+  t.weekof = true;
+  *s = t;
+  return e;
+}
+
+/* "the closest Monday to Oct 5th", "the second nearest Friday to the 20th":
+ * of the days that are that weekday, the nth nearest to the date (on a tie,
+ * the earlier). */
+static size_t c_closest(const P *p, size_t j, spec *s, unsigned fl) {
+  (void)fl;
+  size_t k = j + eq(p, j, "the"), e;
+  int64_t n = 1, today, day;
+  int v;
+  if ((e = p_ord(p, k, &n)) && n >= 1 && n <= 5) k = e;
+  else n = 1;
+  if ((!eq(p, k, "closest") && !eq(p, k, "nearest")) || !LX(p, k + 1, WEEKDAYS, &v) || v >= 20 ||
+      !eq(p, k + 2, "to"))
+    return 0;
+  today = today_of(p, s);
+  if (!(e = p_date(p, k + 3, today, &day))) return 0;
+  int wd = v % 10, after = (wd - wday(day) + 7) % 7, before = (wday(day) - wd + 7) % 7;
+  int64_t hit = day;
+  if (after == 0) n--, after = 7, before = 7; /* the date itself is the closest */
+  for (; n > 0; n--) {
+    if (before <= after) hit = day - before, before += 7;
+    else hit = day + after, after += 7;
+  }
+  spec t = *s;
+  if ((t.has & (S_DATE | S_WD | S_M | S_Y)) || !spec_take(&t, S_REL)) return 0;
+  t.rel = (int)(hit - today);
+  *s = t;
+  return e;
+}
+
+/* "March in 1 year", "June 3rd in 2 years": the month or date as read that
+ * many years from now. An ambiguous month ("May") only capitalized. */
+static size_t c_in_years(const P *p, size_t j, spec *s, unsigned fl) {
+  (void)fl;
+  spec t = *s;
+  size_t e;
+  int m, v;
+  /* cheap first: a month, a number or "the" here, and an "in" after it */
+  bool in = LX(p, j, MONTHS, &v) || LX(p, j, ORDINALS, &v) || LX(p, j, CARDINALS, &v) ||
+            eq(p, j, "the") || (first_byte(p, j) >= '0' && first_byte(p, j) <= '9'), found = false;
+  for (size_t k = j + 1; in && k < j + 8 && !found; k++) found = eq(p, k, "in");
+  in = in && found;
+  if (!in) return 0;
+  if (!(e = c_month_day(p, j, &t, F_PREP)) && !(e = c_day_month(p, j, &t, F_PREP))) {
+    if (!(e = p_month_word(p, j, &m, true)) ||
+        (LX(p, j, MONTHS, &v) && v > 20 && !(flags(p, j) & TACT_TOKEN_CAPITALIZED)) ||
+        !spec_take(&t, S_M))
+      return 0;
+    t.m = m;
+  }
+  dur d;
+  size_t f;
+  if ((t.has & S_Y) || !eq(p, e, "in") || !(f = p_dur(p, e + 1, &d)) || !dur_whole_years(&d))
+    return 0;
+  zone z = spec_zone(p, &t);
+  int64_t later = fdiv(to_local(&z, dur_apply(p, &z, d.hi, 1, p->now)), DAY), y, day;
+  unsigned m0, d0;
+  tact_civil_from_days(later, &y, &m0, &d0);
+  if (t.has & S_D) {
+    if (!infer_md(later, t.m, t.d, -1, &day)) return 0;
+    tact_civil_from_days(day, &y, &m0, &d0);
+  } else if (t.m < (int)m0) {
+    y++;
+  }
+  t.y = y;
+  t.has |= S_Y;
+  *s = t;
+  return f;
+}
+
 static const component COMPONENTS[] = {
     c_part,  c_relday, c_nth,   c_month_day, c_day_month, c_numeric_date, c_weekday,
     c_period, c_quarter, c_pod, c_clock,     c_month,     c_year,         c_day_alone,
-    c_month_rel, c_first_thing, c_same_time,
+    c_month_rel, c_first_thing, c_same_time, c_week_of, c_closest, c_in_years,
 };
 
 /* The longest component at j that fits the spec and still resolves. */
 static size_t component_at(const P *p, size_t j, spec *s, unsigned fl) {
+  if (!(gate_class(p, j) & GP)) return 0; /* no component reads this token */
   size_t best = 0;
   spec bs = *s;
   win w;
@@ -2444,7 +2804,9 @@ static size_t p_composite(const P *p, size_t j, spec *s, unsigned fl, size_t sto
   if (!e) return 0;
   while (e < stop) {
     size_t f = component_at(p, e, s, fl | F_PREP);
+    int c0 = first_byte(p, e);
     for (int k = 0; !f && conn[k]; k++) {
+      if (!starts(conn[k], c0)) continue;
       size_t c = seq(p, e, conn[k]);
       if (c && c < stop) f = component_at(p, c, s, fl | F_PREP);
     }
@@ -2472,7 +2834,9 @@ static void set_interval(cand *c, int64_t now, int64_t start, int64_t end) {
 }
 
 static size_t e_vague(const P *p, size_t i, cand *c) {
+  int c0 = first_byte(p, i);
   for (size_t k = 0; k < N(VAGUE); k++) {
+    if (!starts(VAGUE[k].phrase, c0)) continue;
     size_t e = seq(p, i, VAGUE[k].phrase);
     if (!e) continue;
     bool later = !strcmp(VAGUE[k].phrase, "later");
@@ -2540,12 +2904,12 @@ static bool dur_excluded(const P *p, size_t i, size_t j, size_t e, bool is_a, in
   if ((eq(p, e, "a") || eq(p, e, "an") || eq(p, e, "per") || eq(p, e, "each")) &&
       p_unit(p, e + 1, &u, true))
     return true;
-  for (int k = 0; i > p->lo && freq[k]; k++)
-    if (eq(p, i - 1, freq[k])) return true;
+  if (i > p->lo && eq_any(p, i - 1, freq) >= 0) return true;
   if (!is_a) return false;
   if (i > p->lo && (kind(p, i - 1) == TACT_TOKEN_NUMBER || LX(p, i - 1, UNITS, &u))) return true;
-  for (int k = 0; (unit == U_SEC || unit == U_MIN) && hold[k]; k++)
-    if ((i > p->lo && eq(p, i - 1, hold[k])) || (j > i && eq(p, j - 1, hold[k]))) return true;
+  if ((unit == U_SEC || unit == U_MIN) &&
+      ((i > p->lo && eq_any(p, i - 1, hold) >= 0) || (j > i && eq_any(p, j - 1, hold) >= 0)))
+    return true;
   return false;
 }
 
@@ -2811,8 +3175,10 @@ static size_t e_moment_at(const P *p, size_t i, size_t j, int mode, cand *c) {
 static size_t e_moment(const P *p, size_t i, cand *c) {
   size_t j = 0, e = 0, f;
   int mode = M_PLAIN;
+  int c0 = first_byte(p, i);
   for (size_t k = 0; k < N(MOMENT_PREFIX) && !j; k++)
-    if ((j = seq(p, i, MOMENT_PREFIX[k].phrase))) mode = MOMENT_PREFIX[k].mode;
+    if (starts(MOMENT_PREFIX[k].phrase, c0) && (j = seq(p, i, MOMENT_PREFIX[k].phrase)))
+      mode = MOMENT_PREFIX[k].mode;
   cand d;
   if (j) e = e_moment_at(p, i, j, mode, c);
   memset(&d, 0, sizeof d);
@@ -2827,37 +3193,6 @@ static size_t e_moment(const P *p, size_t i, cand *c) {
  * The scan
  * --------------------------------------------------------------------- */
 
-/* Whether an expression could start at token i: saves the parsers on the
- * words that never begin one. */
-static bool could_start(const P *p, size_t i) {
-  int k = kind(p, i);
-  if (k == TACT_TOKEN_NUMBER) return true;
-  if (k == TACT_TOKEN_SYMBOL || k == TACT_TOKEN_PUNCT) return eq(p, i, "@");
-  if (k != TACT_TOKEN_WORD) return false;
-  size_t n;
-  const char *s = nm(p, i, &n);
-  if (n && s[0] >= '0' && s[0] <= '9') return true;
-  static const lexent STARTERS[] = {
-      {"a", 0}, {"a.s.a.p.", 0}, {"about", 0}, {"after", 0}, {"an", 0}, {"another", 0}, {"any", 0},
-      {"anytime", 0}, {"approx", 0}, {"approximately", 0}, {"around", 0}, {"as", 0}, {"asap", 0},
-      {"at", 0}, {"before", 0}, {"beginning", 0}, {"between", 0}, {"boy", 0}, {"by", 0}, {"c.o.b.", 0}, {"close", 0},
-      {"cob", 0}, {"couple", 0}, {"day", 0}, {"dozen", 0}, {"during", 0}, {"early", 0}, {"end", 0},
-      {"eob", 0}, {"eod", 0}, {"eom", 0}, {"eow", 0}, {"eoy", 0}, {"eventually", 0}, {"few", 0},
-      {"first", 0}, {"for", 0}, {"from", 0}, {"half", 0}, {"immediately", 0}, {"in", 0},
-      {"just", 0}, {"last", 0}, {"late", 0}, {"later", 0}, {"less", 0}, {"max", 0}, {"maximum", 0},
-      {"mid", 0}, {"midday", 0}, {"middle", 0}, {"midnight", 0}, {"momentarily", 0}, {"more", 0},
-      {"next", 0}, {"no", 0}, {"noon", 0}, {"noonish", 0}, {"not", 0}, {"on", 0}, {"only", 0},
-      {"over", 0}, {"past", 0}, {"promptly", 0}, {"quarter", 0}, {"real", 0}, {"right", 0},
-      {"roughly", 0}, {"same", 0}, {"several", 0}, {"shortly", 0}, {"some", 0}, {"sometime", 0}, {"soon", 0},
-      {"start", 0}, {"starting", 0}, {"straight", 0}, {"straightaway", 0}, {"the", 0}, {"this", 0}, {"til", 0},
-      {"till", 0}, {"under", 0}, {"until", 0}, {"untill", 0}, {"up", 0}, {"very", 0}, {"w", 0},
-      {"within", 0},
-  };
-  int v;
-  return lex_find(STARTERS, N(STARTERS), s, n) >= 0 || LX(p, i, CARDINALS, &v) ||
-         LX(p, i, ORDINALS, &v) || LX(p, i, WEEKDAYS, &v) || LX(p, i, MONTHS, &v) ||
-         LX(p, i, RELDAYS, &v) || LX(p, i, RELS, &v) || LX(p, i, PODS, &v);
-}
 
 static size_t best_at(const P *p, size_t i, cand *out) {
   size_t best = 0;
@@ -2894,8 +3229,11 @@ tact_status tact_timex_find(const tact_text *t, const tact_timex_ctx *ctx, const
   tact_allocator a;
   tact_alloc_resolve(&a, alloc);
   out->n = 0;
-  P p = {t, ctx, 0, 0, ctx ? ctx->now : 0};
+  lexcache lc;
+  memset(lc.tok, 0, sizeof lc.tok);
+  P p = {t, ctx, 0, 0, ctx ? ctx->now : 0, &lc};
   cand pend;
+  memset(&pend, 0, sizeof pend);
   bool have = false;
   for (size_t si = 0; si < t->n_sentences; si++) {
     const tact_sentence *sn = &t->sentences[si];
@@ -2904,8 +3242,22 @@ tact_status tact_timex_find(const tact_text *t, const tact_timex_ctx *ctx, const
     /* "5 p.m. PST": the tokenizer may end a sentence at "p.m."; read on */
     if (si + 1 < t->n_sentences && p.lim > p.lo && (eq(&p, p.lim - 1, "p.m.") || eq(&p, p.lim - 1, "a.m.")))
       p.lim += t->sentences[si + 1].token_count;
+    /* [i, run) are tokens that may take part in an expression; `anchor` is
+     * the last anchor in that run (or below i: none left) */
+    size_t run = p.lo, anchor = 0;
+    bool anchored = false;
     for (size_t i = p.lo; i < p.lim; i++) {
-      if (!could_start(&p, i)) continue;
+      unsigned g = gate_class(&p, i);
+      if (!(g & GP)) continue;
+      if (i >= run) { /* a new run: find its end and its last anchor */
+        anchored = false;
+        for (run = i; run < p.lim; run++) {
+          unsigned h = run == i ? g : gate_class(&p, run);
+          if (!(h & GP)) break;
+          if (h & GA) anchor = run, anchored = true;
+        }
+      }
+      if (!(g & GS) || !anchored || anchor < i) continue;
       cand c;
       if (!best_at(&p, i, &c)) continue;
       if (!have) {

@@ -449,6 +449,34 @@ static const tcase CASES[] = {
     NONE("pick it up from one of our stores"),
     NONE("feedback about one of our products"),
     NONE("in the next 2-3, or even more"),
+
+    /* ---- the week of a day, the nearest weekday to a date, a date N years on ---- */
+    R("the week of March 10th", "the week of March 10th", L, G_W, FRI, "2026-03-15T23:59:59Z", -1),
+    R("week of the 20th", "week of the 20th", L, G_W, FRI, "2026-03-22T23:59:59Z", -1),
+    /* a Sunday names the week it begins */
+    R("the week of March 15", "the week of March 15", L, G_W, FRI, "2026-03-22T23:59:59Z", -1),
+    R("the week of 3/30", "the week of 3/30", L, G_W, FRI, "2026-04-05T23:59:59Z", -1),
+    R("the closest Monday to March 12th", "the closest Monday to March 12th", L, G_D, FRI,
+      "2026-03-09T23:59:59Z", -1),
+    R("the nearest Friday to March 20th", "the nearest Friday to March 20th", L, G_D, FRI,
+      "2026-03-20T23:59:59Z", -1),
+    R("the second nearest Friday to March 20th", "the second nearest Friday to March 20th", L, G_D,
+      FRI, "2026-03-13T23:59:59Z", -1),
+    R("the third closest Wed to the 12th", "the third closest Wed to the 12th", L, G_D,
+      "2026-03-04T23:59:59Z", "2026-03-04T23:59:59Z", -1),
+    R("March in 1 year", "March in 1 year", L, G_M, FRI, "2027-03-31T23:59:59Z", -1),
+    R("June 3rd in 2 years", "June 3rd in 2 years", L, G_D, FRI, "2028-06-03T23:59:59Z", -1),
+    R("by January in two years", "by January in two years", L, G_M, FRI, "2029-01-31T23:59:59Z", -1),
+    R("we may in 2 years", "in 2 years", D, G_Y, "2028-03-06T16:00:00Z", "2028-03-06T16:00:00Z", 0),
+    /* years with an era */
+    R("in 14 a.d.", "in 14 a.d.", L, G_Y, "0014-12-31T23:59:59Z", "0014-12-31T23:59:59Z", -1),
+    R("by 1066 AD", "by 1066 AD", L, G_Y, "1066-12-31T23:59:59Z", "1066-12-31T23:59:59Z", -1),
+    R("in 300 B.C.", "in 300 B.C.", L, G_Y, NULL, NULL, -1),
+    NONE("in 14 ad campaigns"),
+    NONE("approximately 5 ad spots"),
+    /* "16h" is a clock time before "for" and a span under a day */
+    R("17h for 45 minutes", "17h for 45 minutes", L, G_MIN, FRI, "2026-03-06T17:45:00Z", -1),
+    R("24h for 7 days", "24h", D, G_H, "2026-03-07T16:00:00Z", "2026-03-07T16:00:00Z", 0),
 };
 
 /* ---------------------------------------------------------------------
