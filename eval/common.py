@@ -9,7 +9,6 @@ import hashlib
 import json
 import math
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -124,6 +123,3 @@ def require(path):
         raise EvalError("missing %s (the data lives in ../shared/data)" % path)
     return path
 
-
-def have_tool(name):
-    return shutil.which(name) is not None

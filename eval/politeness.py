@@ -24,8 +24,8 @@ usage: python3 eval/politeness.py [fit]
 
 Splits are deterministic: a text's fold is a hash of community and id; fold
 0 is the held-out 20%. The model is L2-regularized logistic regression on
-occurrence counts; its strength is chosen by 5-fold cross-validation on the
-training split. Pure Python 3 standard library. Exits non-zero only on
+occurrence counts, each community weighted equally; its strength is chosen
+by 5-fold cross-validation on the training split. Pure Python 3 standard library. Exits non-zero only on
 errors, not on a missed target.
 """
 import math
@@ -45,6 +45,7 @@ PARAMS = ["politeness.positive-words", "politeness.negative-words"]
 LAMBDAS = [1.0, 3.0, 10.0, 30.0]
 ENTRY_PENALTY = 3.0
 FOLDS = 5
+POLITE_SENTENCES = 2.0  # lib/tone.c
 
 # The word features (politeness.word, politeness.phrase): words and word
 # pairs found in at least WORD_MIN training texts of each community, so that
@@ -108,14 +109,17 @@ def features(texts, xml):
     for x in res:
         if "error" in x:
             raise common.EvalError("driver: %s" % x["error"])
+        # As the C code does, a text longer than POLITE_SENTENCES counts as
+        # the average of its two-sentence stretches.
+        per = min(1.0, POLITE_SENTENCES / max(1.0, x["stats"]["sentences"]))
         c = {}
         for e in x["evidence"]:
             if e["dim"] in ("politeness", "impoliteness"):
                 src = e["source"]
-                c[src] = c.get(src, 0) + 1
+                c[src] = c.get(src, 0) + per
                 if ":" in src:
                     group = src.split(":", 1)[0]
-                    c[group] = c.get(group, 0) + 1
+                    c[group] = c.get(group, 0) + per
         out.append(c)
     return out
 
@@ -124,7 +128,7 @@ def sigmoid(z):
     return 1 / (1 + math.exp(-z)) if z > -30 else 0.0
 
 
-def train(X, y, lam, epochs=300, lr=0.05):
+def train(X, y, lam, epochs=300, lr=0.05, weights=None):
     """L2-regularized logistic regression (intercept not penalized) by
     full-batch Adam; X is a list of sparse dicts. A strategy's weight is
     penalized by lam, an entry's own deviation from it by ENTRY_PENALTY *
@@ -134,15 +138,16 @@ def train(X, y, lam, epochs=300, lr=0.05):
     idx = {k: i for i, k in enumerate(names)}
     pen = [lam * (ENTRY_PENALTY if ":" in k else 1.0) for k in names]
     rows = [[(idx[k], v) for k, v in x.items()] for x in X]
-    n, d = len(rows), len(names)
+    weights = weights or [1.0] * len(rows)
+    n, d = sum(weights), len(names)
     w, b = [0.0] * d, 0.0
     m, v, mb, vb = [0.0] * d, [0.0] * d, 0.0, 0.0
     b1, b2, eps = 0.9, 0.999, 1e-8
     for t in range(1, epochs + 1):
         g, gb = [p * wi / n for p, wi in zip(pen, w)], 0.0
-        for r, yi in zip(rows, y):
+        for r, yi, wi in zip(rows, y, weights):
             z = b + sum(w[j] * c for j, c in r)
-            err = (sigmoid(z) - yi) / n
+            err = wi * (sigmoid(z) - yi) / n
             gb += err
             for j, c in r:
                 g[j] += err * c
@@ -165,15 +170,34 @@ def accuracy(model, X, y):
     return sum((predict(model, x) > 0) == (yi == 1) for x, yi in zip(X, y)) / max(1, len(y))
 
 
-def choose_lambda(X, y, folds):
+def balance(communities):
+    """Sample weights under which each community counts equally."""
+    n = {}
+    for c in communities:
+        n[c] = n.get(c, 0) + 1
+    return [len(communities) / (len(n) * n[c]) for c in communities]
+
+
+def balanced_accuracy(model, X, y, communities):
+    """The mean over communities of the accuracy within each."""
+    accs = []
+    for c in sorted(set(communities)):
+        idx = [i for i, ci in enumerate(communities) if ci == c]
+        accs.append(accuracy(model, [X[i] for i in idx], [y[i] for i in idx]))
+    return sum(accs) / len(accs)
+
+
+def choose_lambda(X, y, communities, folds):
     best = None
     for lam in LAMBDAS:
         accs = []
         for k in range(FOLDS):
             tr = [i for i in range(len(y)) if folds[i] != k]
             te = [i for i in range(len(y)) if folds[i] == k]
-            model = train([X[i] for i in tr], [y[i] for i in tr], lam)
-            accs.append(accuracy(model, [X[i] for i in te], [y[i] for i in te]))
+            model = train([X[i] for i in tr], [y[i] for i in tr], lam,
+                          weights=balance([communities[i] for i in tr]))
+            accs.append(balanced_accuracy(model, [X[i] for i in te], [y[i] for i in te],
+                                          [communities[i] for i in te]))
         acc = sum(accs) / len(accs)
         if best is None or acc > best[0]:
             best = (acc, lam)
@@ -208,16 +232,14 @@ def write_vocabulary(xml, data, train_i):
     vocab = sorted(g for g, c in count.items() if g not in taken and
                    all(c.get(community, 0) >= WORD_MIN for community, _ in FILES))
     a, b = fitted_region(xml)
-    region = xml[a:b]
+    region = xml[a:b].rstrip(" ")
     for lid, entries in (("politeness.word", [g for g in vocab if " " not in g]),
                          ("politeness.phrase", [g for g in vocab if " " in g])):
         block = "  <lexicon id=\"%s\" weight=\"0\">\n" % lid + \
             "".join("    <entry>%s</entry>\n" % g for g in entries) + "  </lexicon>\n"
         m = re.search(r'  <lexicon id="%s".*?</lexicon>\n' % re.escape(lid), region, re.S)
         region = region[:m.start()] + block + region[m.end():] if m else region + block
-    if not region.endswith("  "):
-        region += "  "
-    return xml[:a] + region + xml[b:]
+    return xml[:a] + region + "  " + xml[b:]
 
 
 def write_weights(xml, model):
@@ -264,8 +286,11 @@ def main(argv):
     # deterministically into FOLDS parts.
     rnd = random.Random(20130804)
     inner = [rnd.randrange(FOLDS) for _ in train_i]
-    lam = choose_lambda([X[i] for i in train_i], [y[i] for i in train_i], inner)
-    model = train([X[i] for i in train_i], [y[i] for i in train_i], lam)
+    comm = [d[0] for d in data]
+    lam = choose_lambda([X[i] for i in train_i], [y[i] for i in train_i],
+                        [comm[i] for i in train_i], inner)
+    model = train([X[i] for i in train_i], [y[i] for i in train_i], lam,
+                  weights=balance([comm[i] for i in train_i]))
 
     if fit:
         xml = write_weights(xml, model)
@@ -281,7 +306,7 @@ def main(argv):
     cv = {}
     for k in range(FOLDS):
         tr = [i for i in range(len(data)) if folds[i] != k]
-        m = train([X[i] for i in tr], [y[i] for i in tr], lam)
+        m = train([X[i] for i in tr], [y[i] for i in tr], lam, weights=balance([comm[i] for i in tr]))
         for i in range(len(data)):
             if folds[i] == k:
                 cv[i] = (predict(m, X[i]) > 0) == (y[i] == 1)

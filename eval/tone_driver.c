@@ -3,6 +3,9 @@
  * input line, {"text": "..."}, in; one JSON object per line, the tone
  * scores (and with --evidence the evidence), out. An empty or unparsable
  * line gives {"error": "..."} so output lines stay aligned with input lines.
+ * Output: {"scores": {dimension: score, ...}, "stats": {"words": n,
+ * "sentences": n}, "evidence": [{"dim", "source", "weight", "start",
+ * "end"}, ...]} with byte offsets into the text.
  *
  * usage: tone_driver [--no-default] [--evidence] [--pack FILE]... < in.jsonl
  *
@@ -19,11 +22,12 @@
 #include "text.h"
 #include "tone.h"
 
+/* As tact_tone_dim_name() names them. */
 static const char *const DIM_NAMES[TACT_TONE_DIMS] = {
-    "sentiment",      "positive",       "negative",   "neutral",          "politeness",
-    "impoliteness",   "empathy",        "positivity", "negative_language", "rudeness",
-    "blame",          "defensiveness",  "arguing",    "jargon",           "canned",
-    "sales_pressure", "hedging",        "readability", "words_per_sentence", "long_sentences",
+    "sentiment",      "positive",     "negative",     "neutral",           "politeness",
+    "impoliteness",   "empathy",      "positivity",   "negative_language", "rudeness",
+    "blame",          "defensiveness", "arguing",     "jargon",            "canned",
+    "sales_pressure", "hedging",      "readability",  "words_per_sentence", "long_sentences",
     "anger"};
 
 static void die(const char *what, const tact_error *err) {
@@ -59,8 +63,10 @@ static int hex4(const char *p, unsigned long *v) {
   *v = 0;
   for (int i = 0; i < 4; i++) {
     char c = p[i];
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
     if (d < 0) return -1;
     *v = *v * 16 + (unsigned long)d;
   }
@@ -80,12 +86,26 @@ static long json_string(const char *p, char *out, const char **endp) {
     p++;
     unsigned long cp, lo;
     switch (*p) {
-    case '"': case '\\': case '/': out[o++] = *p; break;
-    case 'b': out[o++] = '\b'; break;
-    case 'f': out[o++] = '\f'; break;
-    case 'n': out[o++] = '\n'; break;
-    case 'r': out[o++] = '\r'; break;
-    case 't': out[o++] = '\t'; break;
+    case '"':
+    case '\\':
+    case '/':
+      out[o++] = *p;
+      break;
+    case 'b':
+      out[o++] = '\b';
+      break;
+    case 'f':
+      out[o++] = '\f';
+      break;
+    case 'n':
+      out[o++] = '\n';
+      break;
+    case 'r':
+      out[o++] = '\r';
+      break;
+    case 't':
+      out[o++] = '\t';
+      break;
     case 'u':
       if (hex4(p + 1, &cp)) return -1;
       p += 4;
@@ -98,7 +118,8 @@ static long json_string(const char *p, char *out, const char **endp) {
       }
       o += put_utf8(out + o, cp);
       break;
-    default: return -1;
+    default:
+      return -1;
     }
     p++;
   }
@@ -124,9 +145,12 @@ static void put_json_string(const char *s, size_t n) {
   putchar('"');
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c == '"' || c == '\\') printf("\\%c", c);
-    else if (c < 0x20) printf("\\u%04x", c);
-    else putchar(c);
+    if (c == '"' || c == '\\')
+      printf("\\%c", c);
+    else if (c < 0x20)
+      printf("\\u%04x", c);
+    else
+      putchar(c);
   }
   putchar('"');
 }
@@ -135,7 +159,8 @@ static void print_tone(const tact_text *t, const tact_tone *tone, int with_evide
   printf("{\"scores\":{");
   for (int d = 0; d < TACT_TONE_DIMS; d++)
     printf("%s\"%s\":%.6g", d ? "," : "", DIM_NAMES[d], tone->scores[d]);
-  printf("}");
+  printf("},\"stats\":{\"words\":%.0f,\"sentences\":%.0f}", t->stats[TACT_STAT_WORDS],
+         t->stats[TACT_STAT_SENTENCES]);
   if (with_evidence) {
     printf(",\"evidence\":[");
     for (size_t i = 0; i < tone->n_evidence; i++) {
@@ -156,11 +181,15 @@ int main(int argc, char **argv) {
   const char *files[64];
   size_t n_files = 0;
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--no-default")) with_default = 0;
-    else if (!strcmp(argv[i], "--evidence")) with_evidence = 1;
-    else if (!strcmp(argv[i], "--pack") && i + 1 < argc && n_files < 64) files[n_files++] = argv[++i];
+    if (!strcmp(argv[i], "--no-default"))
+      with_default = 0;
+    else if (!strcmp(argv[i], "--evidence"))
+      with_evidence = 1;
+    else if (!strcmp(argv[i], "--pack") && i + 1 < argc && n_files < 64)
+      files[n_files++] = argv[++i];
     else {
-      fprintf(stderr, "usage: tone_driver [--no-default] [--evidence] [--pack FILE]... < in.jsonl\n");
+      fprintf(stderr,
+              "usage: tone_driver [--no-default] [--evidence] [--pack FILE]... < in.jsonl\n");
       return 2;
     }
   }
@@ -171,12 +200,12 @@ int main(int argc, char **argv) {
   if (!ld) die("loader", &err);
   tact_pack *packs[65];
   size_t n = 0;
-  if (with_default &&
-      tact_pack_loader_parse(ld, tact_default_pack_xml, tact_default_pack_xml_len, "default.xml", 1,
-                             &packs[n++], &err) != TACT_OK)
+  if (with_default && tact_pack_loader_parse(ld, tact_default_pack_xml, tact_default_pack_xml_len,
+                                             "default.xml", 1, &packs[n++], &err) != TACT_OK)
     die("default pack", &err);
   for (size_t i = 0; i < n_files; i++)
-    if (tact_pack_loader_parse_file(ld, files[i], &packs[n++], &err) != TACT_OK) die(files[i], &err);
+    if (tact_pack_loader_parse_file(ld, files[i], &packs[n++], &err) != TACT_OK)
+      die(files[i], &err);
   tact_arena ar;
   tact_arena_init(&ar, &a);
   tact_layers layers;

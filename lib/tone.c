@@ -23,42 +23,28 @@
  * --------------------------------------------------------------------- */
 
 /* VADER (Hutto & Gilbert 2014), empirically derived from human ratings. */
-#define VADER_C_INCR 0.733    /* valence added to an ALL-CAPS word when the text mixes case */
+#define VADER_C_INCR 0.733 /* valence added to an ALL-CAPS word when the text mixes case */
 #define VADER_N_SCALAR (-0.74) /* multiplier of a negated valence */
-#define VADER_ALPHA 15.0      /* compound = sum / sqrt(sum^2 + alpha) */
+#define VADER_ALPHA 15.0 /* compound = sum / sqrt(sum^2 + alpha) */
 #define VADER_EXCL_INCR 0.292 /* per '!', at most VADER_EXCL_MAX of them */
 #define VADER_EXCL_MAX 4
 #define VADER_QUEST_INCR 0.18 /* per '?' when 2 or 3 of them */
-#define VADER_QUEST_MAX 0.96  /* for more than 3 */
+#define VADER_QUEST_MAX 0.96 /* for more than 3 */
 #define VADER_BEFORE_CONTRAST 0.5
 #define VADER_AFTER_CONTRAST 1.5
-#define VADER_BOOST_WINDOW 3  /* boosters act up to 3 words before a sentiment word */
+#define VADER_BOOST_WINDOW 3 /* boosters act up to 3 words before a sentiment word */
 static const double BOOST_DECAY[VADER_BOOST_WINDOW] = {1.0, 0.95, 0.9};
 
-/* Our departures from VADER (measured in docs/tone.md). */
-#ifndef TONE_NEG_WINDOW
-#define TONE_NEG_WINDOW 3     /* negations act this many words back, within a clause */
-#endif
-#ifndef TONE_CLAUSE_BREAKS
-#define TONE_CLAUSE_BREAKS 1  /* modifiers do not reach across , ; : . ! ? ( ) */
-#endif
-#ifndef TONE_CONTRAST_PER_SENTENCE
-#define TONE_CONTRAST_PER_SENTENCE 1 /* "but" reweights its own sentence, not the text */
-#endif
-#ifndef TONE_STOP_AT_SENTIMENT
-#define TONE_STOP_AT_SENTIMENT 1
-#endif
-#ifndef TONE_QUESTION_FACTOR
-#define TONE_QUESTION_FACTOR 0.5
-#endif
-#ifndef TONE_ELONGATION
-#define TONE_ELONGATION VADER_C_INCR
-#endif
-#ifndef TONE_LENGTH_REF
-#define TONE_LENGTH_REF 10.0  /* items of a text whose sum counts as is */
-#endif
-#define TONE_LENGTH_MIN 5.0   /* shorter texts count as this long */
-#define TONE_RING 8           /* words of look-back kept (>= both windows) */
+/* Our departures from VADER, each measured in docs/tone.md. Modifiers
+ * (boosters, negations) do not reach across clause punctuation (, ; : . ! ?
+ * ( ) dashes) nor past an earlier sentiment word; "but" reweights its own
+ * sentence, not the whole text; emoji and emoticons are never modified. */
+#define TONE_NEG_WINDOW 3 /* negations act this many words back (as VADER) */
+#define TONE_QUESTION 0.5 /* valences in a question count half */
+#define TONE_ELONGATION VADER_C_INCR /* "goooood": emphasis, as ALL CAPS */
+#define TONE_LENGTH_REF 10.0 /* the sum is scaled by sqrt(TONE_LENGTH_REF / items) ... */
+#define TONE_LENGTH_MIN 5.0 /* ... counting at least this many items */
+#define TONE_RING 8 /* words of look-back kept (>= both windows) */
 
 /* Cue dimensions: score = 1 - exp(-sum of cue weights / CUE_SCALE). One
  * full-weight cue gives 0.63, two give 0.86. */
@@ -66,17 +52,22 @@ static const double BOOST_DECAY[VADER_BOOST_WINDOW] = {1.0, 0.95, 0.9};
 /* Jargon is a density: sum * JARGON_WORDS_PER_CUE / max(words, JARGON_WORDS_PER_CUE),
  * so one full-weight term per 20 words scores 0.63. */
 #define JARGON_WORDS_PER_CUE 20.0
-#define ACRONYM_WEIGHT 1.0    /* an unexplained acronym counts as a full jargon cue */
+#define ACRONYM_WEIGHT 1.0 /* an unexplained acronym counts as a full jargon cue */
 #define ACRONYM_MAX_DEFINED 32 /* definitions remembered per text */
 #define ACRONYM_MIN 2
 #define ACRONYM_MAX 6
 /* Anger = 1 - exp(-(caps + exclamation runs + profanity + negativity)). */
-#define ANGER_CAPS 1.5        /* times the share of shouted words */
-#define ANGER_EXCL_RUN 0.2    /* per '!' beyond the first in a run, up to 3 */
-#define ANGER_PROFANITY 1.0   /* times the profanity cue weights */
+#define ANGER_CAPS 1.5 /* times the share of shouted words */
+#define ANGER_EXCL_RUN 0.2 /* per '!' beyond the first in a run, up to 3 */
+#define ANGER_PROFANITY 1.0 /* times the profanity cue weights */
 #define ANGER_NEG_FROM (-0.5) /* compound below this adds ... */
-#define ANGER_NEG_SCALE 2.0   /* ... (ANGER_NEG_FROM - compound) times this */
+#define ANGER_NEG_SCALE 2.0 /* ... (ANGER_NEG_FROM - compound) times this */
 #define LONG_SENTENCE_WORDS 25
+/* Politeness = 1 / (1 + exp(-(intercept + contributions * min(1, 2 / sentences)))),
+ * impoliteness = 1 - exp(-(strong impolite contributions) * the same). */
+#define POLITE_SENTENCES 2.0 /* the length of the requests the model was fitted on */
+#define IMPOLITE_MIN_CUE 0.3 /* a contribution this negative is an impolite cue */
+#define POLITE_MIN_EVIDENCE 0.1 /* smaller contributions count but are not listed */
 
 /* ---------------------------------------------------------------------
  * The model
@@ -89,10 +80,10 @@ enum {
   ROLE_NEGATION = 1u << 3,
   ROLE_NEG_EXCEPTION = 1u << 4,
   ROLE_CONTRAST = 1u << 5,
-  ROLE_IRREALIS = 1u << 9,     /* "if", "wish": the rest of the clause is not asserted */
-  ROLE_POLITE = 1u << 6,       /* fitted politeness feature, anywhere */
-  ROLE_POLITE_START = 1u << 7, /* fitted politeness feature, first word of a sentence */
-  ROLE_KNOWN_WORD = 1u << 8,   /* an all-caps token that is no unexplained acronym */
+  ROLE_IRREALIS = 1u << 6, /* "if", "wish": the rest of the clause is not asserted */
+  ROLE_POLITE = 1u << 7, /* fitted politeness feature, anywhere */
+  ROLE_POLITE_START = 1u << 8, /* fitted politeness feature, first word of a sentence */
+  ROLE_KNOWN_WORD = 1u << 9, /* a known acronym: neither unexplained nor shouting */
   ROLE_SENTIMENT = ROLE_VALENCE | ROLE_IDIOM | ROLE_BOOSTER | ROLE_NEGATION | ROLE_NEG_EXCEPTION |
                    ROLE_CONTRAST | ROLE_IRREALIS
 };
@@ -101,14 +92,10 @@ static const struct {
   const char *id;
   unsigned role;
 } ROLE_LEXICONS[] = {
-    {"sentiment.valence", ROLE_VALENCE},
-    {"sentiment.emoji", ROLE_VALENCE},
-    {"sentiment.idiom", ROLE_IDIOM},
-    {"sentiment.booster", ROLE_BOOSTER},
-    {"sentiment.negation", ROLE_NEGATION},
-    {"sentiment.negation-exception", ROLE_NEG_EXCEPTION},
-    {"sentiment.contrast", ROLE_CONTRAST},
-    {"sentiment.irrealis", ROLE_IRREALIS},
+    {"sentiment.valence", ROLE_VALENCE},     {"sentiment.emoji", ROLE_VALENCE},
+    {"sentiment.idiom", ROLE_IDIOM},         {"sentiment.booster", ROLE_BOOSTER},
+    {"sentiment.negation", ROLE_NEGATION},   {"sentiment.negation-exception", ROLE_NEG_EXCEPTION},
+    {"sentiment.contrast", ROLE_CONTRAST},   {"sentiment.irrealis", ROLE_IRREALIS},
     {"tone.known-acronym", ROLE_KNOWN_WORD},
 };
 
@@ -159,8 +146,8 @@ struct tact_tone_model {
   size_t n_lexicons;
   lex_info *lex;
   size_t n_entries;
-  const char **source;    /* per compiled entry: "lexicon:pattern", NULL if unused */
-  uint8_t *standalone;    /* per entry: made of symbols, must stand alone like a word */
+  const char **source; /* per compiled entry: "lexicon:pattern", NULL if unused */
+  uint8_t *standalone; /* per entry: made of symbols, must stand alone like a word */
   fb_slot *fb;
   size_t fb_cap;
   double polite_intercept;
@@ -194,8 +181,8 @@ static tact_status nomem(tact_error *err) {
 static tact_status classify_lexicons(tact_tone_model *tm, const tact_layers *layers,
                                      tact_error *err) {
   tm->n_lexicons = layers->n_lexicons;
-  tm->lex = tact_arena_calloc(&tm->arena, layers->n_lexicons ? layers->n_lexicons : 1,
-                              sizeof *tm->lex);
+  tm->lex =
+      tact_arena_calloc(&tm->arena, layers->n_lexicons ? layers->n_lexicons : 1, sizeof *tm->lex);
   if (!tm->lex) return nomem(err);
   for (size_t i = 0; i < layers->n_lexicons; i++) {
     /* Every "politeness.*" lexicon is a politeness strategy; "*.start"
@@ -204,8 +191,8 @@ static tact_status classify_lexicons(tact_tone_model *tm, const tact_layers *lay
     size_t n = strlen(id);
     tm->lex[i].dim = NO_DIM;
     if (n > 11 && memcmp(id, "politeness.", 11) == 0)
-      tm->lex[i].roles |= n > 17 && memcmp(id + n - 6, ".start", 6) == 0 ? ROLE_POLITE_START
-                                                                        : ROLE_POLITE;
+      tm->lex[i].roles |=
+          n > 17 && memcmp(id + n - 6, ".start", 6) == 0 ? ROLE_POLITE_START : ROLE_POLITE;
   }
   for (size_t k = 0; k < sizeof ROLE_LEXICONS / sizeof *ROLE_LEXICONS; k++) {
     long li = tact_layers_find_lexicon(layers, ROLE_LEXICONS[k].id);
@@ -219,7 +206,8 @@ static tact_status classify_lexicons(tact_tone_model *tm, const tact_layers *lay
   }
   /* A lexicon without entries whose weight is the politeness intercept. */
   long li = tact_layers_find_lexicon(layers, "politeness.intercept");
-  if (li >= 0 && layers->lexicons[li].has_weight) tm->polite_intercept = layers->lexicons[li].weight;
+  if (li >= 0 && layers->lexicons[li].has_weight)
+    tm->polite_intercept = layers->lexicons[li].weight;
   li = tact_layers_find_lexicon(layers, "politeness.positive-words");
   if (li >= 0 && layers->lexicons[li].has_weight) tm->polite_positive = layers->lexicons[li].weight;
   li = tact_layers_find_lexicon(layers, "politeness.negative-words");
@@ -227,12 +215,25 @@ static tact_status classify_lexicons(tact_tone_model *tm, const tact_layers *lay
   return TACT_OK;
 }
 
+/* Whether a pattern uses a token class ("{number}") or an inflection
+ * ("refund~"): then it is no plain word list (pack.h). */
+static int has_class_or_inflection(const char *p) {
+  for (const char *w = p; *w;) {
+    while (*w == ' ' || *w == '\t' || *w == '\n' || *w == '\r') w++;
+    const char *e = w;
+    while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r') e++;
+    if (e > w && (w[0] == '{' || (e - w > 1 && e[-1] == '~'))) return 1;
+    w = e;
+  }
+  return 0;
+}
+
 /* Tokenizes one pattern to learn whether it must stand alone (it holds
  * punctuation or symbols, like ":-)" or "</3") and, for single words, its
  * normalized form for the fallback table. */
 static tact_status study_entry(tact_tone_model *tm, tact_text *scratch, uint32_t id,
                                const tact_compiled_entry *ce, unsigned roles, tact_error *err) {
-  if (strchr(ce->pattern, '{') || strchr(ce->pattern, '~')) return TACT_OK;
+  if (has_class_or_inflection(ce->pattern)) return TACT_OK;
   tact_status st = tact_text_analyze(scratch, &tm->alloc, ce->pattern, strlen(ce->pattern), 0, err);
   if (st != TACT_OK) return st;
   size_t symbols = 0;
@@ -304,7 +305,8 @@ tact_status tact_tone_model_build(const tact_layers *layers, const tact_matcher 
                                   const tact_allocator *a, tact_tone_model **out, tact_error *err) {
   if (!out) return tact_fail(err, TACT_E_ARG, "tone model output is NULL");
   *out = NULL;
-  if (!layers || !m || !a) return tact_fail(err, TACT_E_ARG, "tone model needs layers, matcher and allocator");
+  if (!layers || !m || !a)
+    return tact_fail(err, TACT_E_ARG, "tone model needs layers, matcher and allocator");
   tact_tone_model *tm = tact_malloc(a, sizeof *tm);
   if (!tm) return nomem(err);
   memset(tm, 0, sizeof *tm);
@@ -344,8 +346,9 @@ typedef struct scorer {
   size_t n_hits;
   const tact_allocator *a;
   tact_tone *out;
-  double polite_z; /* politeness logit so far */
-  double impolite; /* sum of the negative politeness contributions */
+  const struct acro_defs *defs; /* acronyms the text defines */
+  double polite; /* sum of the politeness contributions (intercept aside) */
+  double impolite; /* sum of the strong impolite ones, as positive numbers */
   int oom;
 } scorer;
 
@@ -367,7 +370,7 @@ static void evidence(scorer *s, tact_tone_dim dim, uint32_t first, uint32_t n, d
 }
 
 static const lex_info *hit_lex(const scorer *s, const tact_hit *h, const tact_compiled_entry **ce) {
-  *ce = tact_matcher_entry(s->m, h->entry);
+  *ce = h->entry < s->tm->n_entries ? tact_matcher_entry(s->m, h->entry) : NULL;
   if (!*ce || (*ce)->lexicon >= s->tm->n_lexicons) return NULL;
   return &s->tm->lex[(*ce)->lexicon];
 }
@@ -381,20 +384,15 @@ static double entry_weight(const scorer *s, int32_t e) {
   return ce ? ce->weight : 0.0;
 }
 
-static const char *tok_norm(const tact_text *t, size_t i, size_t *len) {
-  return tact_text_norm(t, i, len);
-}
-
 /* A hit made of symbols (":-)", "</3") counts only where VADER would see
  * it: as a whole white-space-separated item, perhaps before . , ! ? */
 static int standalone_ok(const tact_text *t, const tact_hit *h) {
   uint32_t end = h->first_token + h->n_tokens;
-  if (h->first_token > 0 && !(t->tokens[h->first_token].flags & TACT_TOKEN_SPACE_BEFORE))
-    return 0;
+  if (h->first_token > 0 && !(t->tokens[h->first_token].flags & TACT_TOKEN_SPACE_BEFORE)) return 0;
   if (end >= t->n_tokens || (t->tokens[end].flags & TACT_TOKEN_SPACE_BEFORE)) return 1;
   size_t len;
-  const char *n = tok_norm(t, end, &len);
-  return t->tokens[end].kind == TACT_TOKEN_PUNCT && strchr(".,!?", n[0]) != NULL;
+  const char *n = tact_text_norm(t, end, &len);
+  return t->tokens[end].kind == TACT_TOKEN_PUNCT && len && strchr(".,!?", n[0]) != NULL;
 }
 
 /* ---------------------------------------------------------------------
@@ -420,18 +418,18 @@ typedef struct tally {
 
 typedef struct senti {
   scorer *s;
-  size_t h;                 /* hit cursor */
-  item ring[TONE_RING];     /* finalized items of the current clause, newest at ring_head */
+  size_t h; /* hit cursor */
+  item ring[TONE_RING]; /* finalized items of the current clause, newest at ring_head */
   size_t ring_head, ring_n;
   item pending;
   int has_pending;
   int cap_diff;
-  tally total, scope;       /* scope: items since the scope start, not yet committed */
-  double factor;            /* applied to new items: 1 before a contrast, 1.5 after */
-  double qfactor;           /* applied to the items of a question */
-  double ifactor;           /* applied to the rest of a clause after "if", "wish" */
-  int contrasted;           /* the scope has seen its contrast word */
-  size_t scope_ev;          /* first evidence item of the scope */
+  tally total, scope; /* scope: items since the scope start, not yet committed */
+  double factor; /* applied to new items: 1 before a contrast, 1.5 after */
+  double qfactor; /* applied to the items of a question */
+  double ifactor; /* applied to the rest of a clause after "if", "wish" */
+  int contrasted; /* the scope has seen its contrast word */
+  size_t scope_ev; /* first evidence item of the scope */
   uint32_t scope_sentence;
   int any_item;
 } senti;
@@ -440,19 +438,19 @@ static void item_init(item *it, uint32_t first) {
   memset(it, 0, sizeof *it);
   it->first = first;
   it->n = 1;
-  it->valence = it->booster = it->negation = it->exception = it->contrast = it->irrealis =
-      NO_ENTRY;
+  it->valence = it->booster = it->negation = it->exception = it->contrast = it->irrealis = NO_ENTRY;
 }
 
-static void item_take(senti *z, item *it, int32_t entry, unsigned roles) {
-  if (roles & ROLE_IDIOM) it->valence = entry; /* an idiom's valence replaces the words' */
-  else if ((roles & ROLE_VALENCE) && it->valence == NO_ENTRY) it->valence = entry;
+static void item_take(item *it, int32_t entry, unsigned roles) {
+  if (roles & ROLE_IDIOM)
+    it->valence = entry; /* an idiom's valence replaces the words' */
+  else if ((roles & ROLE_VALENCE) && it->valence == NO_ENTRY)
+    it->valence = entry;
   if (roles & ROLE_BOOSTER) it->booster = entry;
   if (roles & ROLE_NEGATION) it->negation = entry;
   if (roles & ROLE_NEG_EXCEPTION) it->exception = entry;
   if (roles & ROLE_CONTRAST) it->contrast = entry;
   if (roles & ROLE_IRREALIS) it->irrealis = entry;
-  (void)z;
 }
 
 /* Sentiment hits starting at token `pos` with exactly `len` tokens (0: the
@@ -468,7 +466,7 @@ static uint32_t take_hits_at(senti *z, item *it, uint32_t pos, uint32_t len) {
     if (!li || !(li->roles & ROLE_SENTIMENT)) continue;
     if (s->tm->standalone[h->entry] && !standalone_ok(s->t, h)) continue;
     if (!len) len = h->n_tokens; /* sorted longest first */
-    if (h->n_tokens == len) item_take(z, it, (int32_t)h->entry, li->roles);
+    if (h->n_tokens == len) item_take(it, (int32_t)h->entry, li->roles);
   }
   return len;
 }
@@ -511,7 +509,7 @@ static void fallback_lookup(senti *z, item *it) {
   const tact_text *t = z->s->t;
   const tact_token *tk = &t->tokens[it->first];
   size_t len;
-  const char *w = tok_norm(t, it->first, &len);
+  const char *w = tact_text_norm(t, it->first, &len);
   if (tk->kind == TACT_TOKEN_HASHTAG && len > 1) {
     take_fallback(z, it, w + 1, len - 1);
   } else if (tk->kind == TACT_TOKEN_WORD) {
@@ -605,7 +603,7 @@ static double modified_valence(senti *z, const item *it) {
     v += d;
     sentiment_evidence(z, it, d, "caps-emphasis");
   }
-  if (it->elongated && v != 0.0 && TONE_ELONGATION) {
+  if (it->elongated && v != 0.0) {
     double d = v > 0 ? TONE_ELONGATION : -TONE_ELONGATION;
     v += d;
     sentiment_evidence(z, it, d, "elongation-emphasis");
@@ -616,10 +614,7 @@ static double modified_valence(senti *z, const item *it) {
   for (size_t back = 0; back < look && back < TONE_RING; back++) {
     const item *q = ring_at(z, back);
     if (back >= VADER_BOOST_WINDOW && back >= TONE_NEG_WINDOW) break;
-    if (q->scored) { /* a sentiment word modifies nothing (VADER) */
-      if (TONE_STOP_AT_SENTIMENT) break;
-      continue;
-    }
+    if (q->scored) break; /* modifiers before it were its own */
     if (back < VADER_BOOST_WINDOW && q->booster != NO_ENTRY && v != 0.0) {
       double b = entry_weight(s, q->booster);
       if (v < 0) b = -b;
@@ -641,14 +636,26 @@ static double modified_valence(senti *z, const item *it) {
   return v;
 }
 
-/* Positive and negative words move politeness (a fitted weight each). */
-static void polite_word(scorer *s, const item *it, double v) {
-  double w = v > 0 ? s->tm->polite_positive : s->tm->polite_negative;
+/* One fitted politeness contribution: it moves the politeness logit; a
+ * strongly impolite strategy (`cue`) also counts towards impoliteness and is
+ * listed there, the rest is listed under politeness with its sign unless
+ * tiny. */
+static void polite(scorer *s, uint32_t first, uint32_t n, double w, const char *source, int cue) {
   if (w == 0.0) return;
-  s->polite_z += w;
-  if (w < 0) s->impolite -= w;
-  evidence(s, w < 0 ? TACT_TONE_IMPOLITENESS : TACT_TONE_POLITENESS, it->first, it->n, fabs(w),
-           v > 0 ? "politeness.positive-words" : "politeness.negative-words");
+  s->polite += w;
+  if (cue && w <= -IMPOLITE_MIN_CUE) {
+    s->impolite -= w;
+    evidence(s, TACT_TONE_IMPOLITENESS, first, n, -w, source);
+  } else if (fabs(w) >= POLITE_MIN_EVIDENCE) {
+    evidence(s, TACT_TONE_POLITENESS, first, n, w, source);
+  }
+}
+
+/* Positive and negative words move politeness (a fitted weight each);
+ * naming a problem is no impolite strategy. */
+static void polite_word(scorer *s, const item *it, double v) {
+  polite(s, it->first, it->n, v > 0 ? s->tm->polite_positive : s->tm->polite_negative,
+         v > 0 ? "politeness.positive-words" : "politeness.negative-words", 0);
 }
 
 /* Scores the pending item now that the next one (or a boundary) is known. */
@@ -682,11 +689,10 @@ static void clause_break(senti *z) {
 }
 
 static int breaks_clause(const tact_text *t, size_t i) {
-  if (!TONE_CLAUSE_BREAKS) return 0;
   size_t len;
-  const char *n = tok_norm(t, i, &len);
+  const char *n = tact_text_norm(t, i, &len);
   unsigned char c = (unsigned char)n[0];
-  if (c < 0x80) return strchr(",;:.!?()[]", c) != NULL;
+  if (c < 0x80) return c && strchr(",;:.!?()[]", c) != NULL;
   return c == 0xE2 && len >= 3 && (unsigned char)n[1] == 0x80; /* dashes, ellipsis */
 }
 
@@ -697,19 +703,19 @@ static int is_question(const tact_text *t, uint32_t si) {
     uint32_t i = se->first_token + se->token_count - 1 - k;
     if (t->tokens[i].kind != TACT_TOKEN_PUNCT) continue;
     size_t len;
-    const char *n = tok_norm(t, i, &len);
+    const char *n = tact_text_norm(t, i, &len);
     return memchr(n, '?', len) != NULL;
   }
   return 0;
 }
 
 static void sentence_change(senti *z, uint32_t sentence) {
-  if (sentence == z->scope_sentence && z->qfactor != 0.0) return;
+  if (sentence == z->scope_sentence) return;
   finalize(z, NULL);
-  z->qfactor = is_question(z->s->t, sentence) ? TONE_QUESTION_FACTOR : 1.0;
+  z->qfactor = is_question(z->s->t, sentence) ? TONE_QUESTION : 1.0;
   z->ifactor = 1.0;
   z->scope_sentence = sentence;
-  if (TONE_CONTRAST_PER_SENTENCE) scope_close(z);
+  scope_close(z);
 }
 
 /* Builds the item starting at token i; returns the token after it. */
@@ -774,16 +780,19 @@ static double punctuation_emphasis(scorer *s, double sum) {
   for (uint32_t i = 0; i < t->n_tokens; i++) {
     if (t->tokens[i].kind != TACT_TOKEN_PUNCT) continue;
     size_t len, ne = 0, nq = 0;
-    const char *n = tok_norm(t, i, &len);
+    const char *n = tact_text_norm(t, i, &len);
     for (size_t k = 0; k < len; k++) {
       ne += n[k] == '!';
       nq += n[k] == '?';
     }
     if (ne > excl_left) ne = excl_left;
     excl_left -= ne;
-    if (ne) evidence(s, TACT_TONE_SENTIMENT, i, 1, sign * (double)ne * VADER_EXCL_INCR, "exclamation-emphasis");
+    if (ne)
+      evidence(s, TACT_TONE_SENTIMENT, i, 1, sign * (double)ne * VADER_EXCL_INCR,
+               "exclamation-emphasis");
     if (nq && q > 0.0)
-      evidence(s, TACT_TONE_SENTIMENT, i, 1, sign * q * (double)nq / (double)quest, "question-emphasis");
+      evidence(s, TACT_TONE_SENTIMENT, i, 1, sign * q * (double)nq / (double)quest,
+               "question-emphasis");
   }
   return e + q;
 }
@@ -793,7 +802,8 @@ static double sentiment(scorer *s) {
   senti z;
   memset(&z, 0, sizeof z);
   z.s = s;
-  z.factor = 1.0;
+  z.factor = z.qfactor = z.ifactor = 1.0;
+  z.scope_sentence = UINT32_MAX;
   z.cap_diff = mixed_case(t);
   z.scope_ev = s->out->n_evidence;
   uint32_t i = 0;
@@ -802,6 +812,7 @@ static double sentiment(scorer *s) {
     sentence_change(&z, tk->sentence);
     item next;
     uint32_t end = build_item(&z, i, &next);
+    while (z.h < s->n_hits && s->hits[z.h].first_token < end) z.h++;
     if ((tk->kind == TACT_TOKEN_PUNCT || tk->kind == TACT_TOKEN_SYMBOL) && end == i + 1 &&
         !item_has_role(&next)) {
       /* Punctuation is no item unless a lexicon knows it (":-(" as tokens). */
@@ -809,7 +820,6 @@ static double sentiment(scorer *s) {
       i++;
       continue;
     }
-    while (z.h < s->n_hits && s->hits[z.h].first_token < end) z.h++;
     finalize(&z, &next);
     z.pending = next;
     z.has_pending = 1;
@@ -821,8 +831,10 @@ static double sentiment(scorer *s) {
   double sum = tt->pos + tt->neg;
   double amp = punctuation_emphasis(s, sum);
   double *sc = s->out->scores;
-  if (sum > 0) sum += amp;
-  else if (sum < 0) sum -= amp;
+  if (sum > 0)
+    sum += amp;
+  else if (sum < 0)
+    sum -= amp;
   /* Sentiment diluted in a long text reads weaker than the same words in a
    * short one: the sum is scaled by sqrt(reference length / items). */
   double items = (double)(tt->n_pos + tt->n_neg + tt->n_neu);
@@ -832,8 +844,10 @@ static double sentiment(scorer *s) {
   if (!z.any_item) return sc[TACT_TONE_SENTIMENT];
   /* Shares as VADER computes them: each sentiment item counts 1 + |valence|. */
   double pos = tt->pos + (double)tt->n_pos, neg = -tt->neg + (double)tt->n_neg;
-  if (pos > neg) pos += amp;
-  else if (pos < neg) neg += amp;
+  if (pos > neg)
+    pos += amp;
+  else if (pos < neg)
+    neg += amp;
   double total = pos + neg + (double)tt->n_neu;
   if (total > 0) {
     sc[TACT_TONE_POSITIVE] = pos / total;
@@ -851,10 +865,13 @@ static double sentiment(scorer *s) {
 static uint32_t sentence_start(const tact_text *t, uint32_t si) {
   const tact_sentence *se = &t->sentences[si];
   uint32_t i = se->first_token, end = se->first_token + se->token_count;
-  while (i < end && (t->tokens[i].kind == TACT_TOKEN_PUNCT || t->tokens[i].kind == TACT_TOKEN_SYMBOL))
+  while (i < end &&
+         (t->tokens[i].kind == TACT_TOKEN_PUNCT || t->tokens[i].kind == TACT_TOKEN_SYMBOL))
     i++;
   return i;
 }
+
+static int explained(const scorer *s, uint32_t i);
 
 static void cues(scorer *s, double *sums) {
   const tact_text *t = s->t;
@@ -867,8 +884,10 @@ static void cues(scorer *s, double *sums) {
     if (!li) continue;
     const char *src = s->tm->source[h->entry];
     if (li->dim != NO_DIM) {
-      /* Overlapping cues of one dimension count once: the longest, first. */
-      if (h->first_token >= last_end[li->dim]) {
+      /* Overlapping cues of one dimension count once: the longest, first.
+       * A jargon acronym the text spells out is explained. */
+      if (h->first_token >= last_end[li->dim] &&
+          !(li->dim == TACT_TONE_JARGON && h->n_tokens == 1 && explained(s, h->first_token))) {
         double w = ce->weight * li->scale;
         sums[li->dim] += w;
         last_end[li->dim] = h->first_token + h->n_tokens;
@@ -884,18 +903,36 @@ static void cues(scorer *s, double *sums) {
         }
         if (h->first_token != cached_start) continue;
       }
-      if (ce->weight == 0.0) continue;
-      s->polite_z += ce->weight;
-      if (ce->weight < 0) s->impolite -= ce->weight;
-      evidence(s, ce->weight < 0 ? TACT_TONE_IMPOLITENESS : TACT_TONE_POLITENESS, h->first_token,
-               h->n_tokens, fabs(ce->weight), src);
+      polite(s, h->first_token, h->n_tokens, ce->weight, src, 1);
     }
   }
 }
 
 /* ---------------------------------------------------------------------
- * Unexplained acronyms
+ * Capitals: acronyms, emphasis, shouting
  * --------------------------------------------------------------------- */
+
+/* Whether the text shouts throughout (then capitals are no acronyms). */
+static int shouting(const tact_text *t) {
+  double words = t->stats[TACT_STAT_WORDS], caps = t->stats[TACT_STAT_ALL_CAPS_WORDS];
+  return words >= 3 && caps * 2 >= words;
+}
+
+/* How token i, in capitals, reads: 0 an acronym readers know or jargon
+ * (neither shouting nor unexplained), 1 a word some lexicon knows ("HELP",
+ * "NEVER": shouting), 2 unknown (an acronym, or shouting in a text that
+ * shouts throughout). */
+static int caps_word_kind(const scorer *s, size_t *h, uint32_t i) {
+  int known = 0;
+  while (*h < s->n_hits && s->hits[*h].first_token < i) (*h)++;
+  for (size_t k = *h; k < s->n_hits && s->hits[k].first_token == i; k++) {
+    const tact_compiled_entry *ce;
+    const lex_info *li = hit_lex(s, &s->hits[k], &ce);
+    if (li && ((li->roles & ROLE_KNOWN_WORD) || li->dim == TACT_TONE_JARGON)) return 0;
+    known |= s->hits[k].n_tokens == 1;
+  }
+  return known ? 1 : 2;
+}
 
 typedef struct acro_defs {
   struct {
@@ -911,7 +948,7 @@ static int is_acronym_shape(const tact_text *t, size_t i) {
       (tk->flags & TACT_TOKEN_CLITIC))
     return 0;
   size_t len;
-  const char *n = tok_norm(t, i, &len);
+  const char *n = tact_text_norm(t, i, &len);
   if (len < ACRONYM_MIN || len > ACRONYM_MAX) return 0;
   for (size_t k = 0; k < len; k++)
     if (n[k] < 'a' || n[k] > 'z') return 0;
@@ -926,8 +963,8 @@ static int minor_word(const char *w, size_t n) {
   return 0;
 }
 
-/* Whether the words ending just before token `end` (backward) or starting
- * at `start` (forward) spell the acronym's letters. */
+/* Whether the words from token `from` on, walking backward (dir -1, the
+ * acronym's last letter first) or forward (dir 1), spell its letters. */
 static int spells(const tact_text *t, const char *acr, size_t alen, long from, int dir) {
   size_t j = 0, skips = 0;
   for (long i = from; i >= 0 && (size_t)i < t->n_tokens && j < alen; i += dir) {
@@ -935,7 +972,7 @@ static int spells(const tact_text *t, const char *acr, size_t alen, long from, i
     if (tk->kind != TACT_TOKEN_WORD) return 0;
     if (tk->flags & TACT_TOKEN_CLITIC) continue;
     size_t n;
-    const char *w = tok_norm(t, (size_t)i, &n);
+    const char *w = tact_text_norm(t, (size_t)i, &n);
     char want = dir < 0 ? acr[alen - 1 - j] : acr[j];
     if (w[0] == want) {
       j++;
@@ -954,20 +991,23 @@ static void find_definitions(const tact_text *t, acro_defs *defs) {
   defs->n = 0;
   for (size_t i = 1; i + 1 < t->n_tokens && defs->n < ACRONYM_MAX_DEFINED; i++) {
     size_t len;
-    const char *p = tok_norm(t, i, &len);
+    const char *p = tact_text_norm(t, i, &len);
     if (t->tokens[i].kind != TACT_TOKEN_PUNCT || len != 1 || p[0] != '(') continue;
-    size_t ai = 0;
+    size_t ai = 0, alen;
+    const char *acr;
     int ok = 0;
     if (is_acronym_shape(t, i + 1) && i + 2 < t->n_tokens) {
       ai = i + 1;
-      ok = spells(t, tok_norm(t, ai, &len), len, (long)i - 1, -1);
+      acr = tact_text_norm(t, ai, &alen);
+      ok = spells(t, acr, alen, (long)i - 1, -1);
     }
     if (!ok && is_acronym_shape(t, i - 1)) {
       ai = i - 1;
-      ok = spells(t, tok_norm(t, ai, &len), len, (long)i + 1, 1);
+      acr = tact_text_norm(t, ai, &alen);
+      ok = spells(t, acr, alen, (long)i + 1, 1);
     }
     if (ok) {
-      defs->d[defs->n].s = tok_norm(t, ai, &defs->d[defs->n].n);
+      defs->d[defs->n].s = tact_text_norm(t, ai, &defs->d[defs->n].n);
       defs->n++;
     }
   }
@@ -979,29 +1019,23 @@ static int defined(const acro_defs *defs, const char *w, size_t n) {
   return 0;
 }
 
-/* Whether some lexicon knows token i as a word of its own (a jargon term,
- * a sentiment word such as "LOL", an allowed acronym such as "FAQ"). */
-static int known_alone(const scorer *s, size_t *h, uint32_t i) {
-  while (*h < s->n_hits && s->hits[*h].first_token < i) (*h)++;
-  for (size_t k = *h; k < s->n_hits && s->hits[k].first_token == i; k++)
-    if (s->hits[k].n_tokens == 1) return 1;
-  return 0;
+static int explained(const scorer *s, uint32_t i) {
+  size_t len;
+  const char *w = tact_text_norm(s->t, i, &len);
+  return is_acronym_shape(s->t, i) && defined(s->defs, w, len);
 }
 
 /* Returns the jargon weight added by unexplained acronyms. */
 static double acronyms(scorer *s) {
   const tact_text *t = s->t;
-  double words = t->stats[TACT_STAT_WORDS], caps = t->stats[TACT_STAT_ALL_CAPS_WORDS];
-  if (words >= 3 && caps * 2 >= words) return 0.0; /* shouting, not acronyms */
-  acro_defs defs;
-  find_definitions(t, &defs);
+  if (shouting(t)) return 0.0; /* capitals for emphasis, not acronyms */
   double sum = 0.0;
   size_t h = 0;
   for (uint32_t i = 0; i < t->n_tokens; i++) {
-    if (!is_acronym_shape(t, i) || known_alone(s, &h, i)) continue;
+    if (!is_acronym_shape(t, i) || caps_word_kind(s, &h, i) != 2) continue;
     size_t len;
-    const char *w = tok_norm(t, i, &len);
-    if (defined(&defs, w, len)) continue;
+    const char *w = tact_text_norm(t, i, &len);
+    if (defined(s->defs, w, len)) continue;
     sum += ACRONYM_WEIGHT;
     evidence(s, TACT_TONE_JARGON, i, 1, ACRONYM_WEIGHT, "unexplained-acronym");
   }
@@ -1036,37 +1070,39 @@ static void readability(scorer *s) {
   }
 }
 
-/* Returns the anger sum before saturation; profanity was added by cues(). */
+/* Returns the anger sum before saturation, profanity (found by cues())
+ * aside. Capitals and exclamation runs are intensity: they count fully in
+ * a neutral or negative text and fade as the text gets positive ("I LOVE
+ * IT!!!" is not angry). */
 static double anger(scorer *s, double compound) {
   const tact_text *t = s->t;
   double sum = 0.0, words = t->stats[TACT_STAT_WORDS];
+  double gate = compound > 0 ? 1.0 - compound : 1.0;
+  int all_caps = shouting(t);
   size_t h = 0;
   for (uint32_t i = 0; i < t->n_tokens; i++) {
     const tact_token *tk = &t->tokens[i];
+    double w = 0.0;
+    const char *rule = NULL;
     if (tk->kind == TACT_TOKEN_WORD && (tk->flags & TACT_TOKEN_ALL_CAPS) &&
         !(tk->flags & TACT_TOKEN_CLITIC) && words > 0) {
-      /* Known acronyms ("FAQ", "SLA") are not shouting. */
-      int acronym = 0;
-      while (h < s->n_hits && s->hits[h].first_token < i) h++;
-      for (size_t k = h; k < s->n_hits && s->hits[k].first_token == i; k++) {
-        const tact_compiled_entry *ce;
-        const lex_info *li = hit_lex(s, &s->hits[k], &ce);
-        if (li && ((li->roles & ROLE_KNOWN_WORD) || li->dim == TACT_TONE_JARGON)) acronym = 1;
-      }
-      if (!acronym) {
-        double w = ANGER_CAPS / words;
-        sum += w;
-        evidence(s, TACT_TONE_ANGER, i, 1, w, "caps-shouting");
+      int kind = caps_word_kind(s, &h, i);
+      if (kind == 1 || (kind == 2 && all_caps)) {
+        w = ANGER_CAPS / words;
+        rule = "caps-shouting";
       }
     } else if (tk->kind == TACT_TOKEN_PUNCT) {
       size_t len, ne = 0;
-      const char *n = tok_norm(t, i, &len);
+      const char *n = tact_text_norm(t, i, &len);
       for (size_t k = 0; k < len; k++) ne += n[k] == '!';
       if (ne >= 2) {
-        double w = ANGER_EXCL_RUN * (double)(ne > 4 ? 3 : ne - 1);
-        sum += w;
-        evidence(s, TACT_TONE_ANGER, i, 1, w, "exclamation-run");
+        w = ANGER_EXCL_RUN * (double)(ne > 4 ? 3 : ne - 1);
+        rule = "exclamation-run";
       }
+    }
+    if (rule && w * gate > 0) {
+      sum += w * gate;
+      evidence(s, TACT_TONE_ANGER, i, 1, w * gate, rule);
     }
   }
   if (compound < ANGER_NEG_FROM && t->n_tokens) {
@@ -1091,9 +1127,11 @@ static int sort_evidence(scorer *s) {
   size_t n = o->n_evidence;
   if (n < 2) return 0;
   int sorted = 1;
-  for (size_t i = 1; i < n && sorted; i++) sorted = !ev_before(&o->evidence[i], &o->evidence[i - 1]);
+  for (size_t i = 1; i < n && sorted; i++)
+    sorted = !ev_before(&o->evidence[i], &o->evidence[i - 1]);
   if (sorted) return 0;
-  if (tact_grow(s->a, (void **)&o->evidence, &o->cap_evidence, 2 * n, sizeof *o->evidence)) return -1;
+  if (tact_grow(s->a, (void **)&o->evidence, &o->cap_evidence, 2 * n, sizeof *o->evidence))
+    return -1;
   tact_tone_evidence *src = o->evidence, *dst = o->evidence + n;
   for (size_t width = 1; width < n; width *= 2) {
     for (size_t lo = 0; lo < n; lo += 2 * width) {
@@ -1123,14 +1161,22 @@ tact_status tact_tone_score(const tact_tone_model *tm, const tact_matcher *m, co
   if (!out) return tact_fail(err, TACT_E_ARG, "tone output is NULL");
   memset(out->scores, 0, sizeof out->scores);
   out->n_evidence = 0;
-  if (!tm || !m || !t || !hits || !a) return tact_fail(err, TACT_E_ARG, "tone scoring needs a model, matcher, text, hits and allocator");
-  scorer s = {tm, m, t, hits->hits, hits->n_hits, a, out, tm->polite_intercept, 0.0, 0};
+  if (!tm || !m || !t || !hits || !a)
+    return tact_fail(err, TACT_E_ARG,
+                     "tone scoring needs a model, matcher, text, hits and allocator");
+  acro_defs defs;
+  find_definitions(t, &defs);
+  scorer s = {tm, m, t, hits->hits, hits->n_hits, a, out, &defs, 0.0, 0.0, 0};
   double *sc = out->scores;
   double compound = sentiment(&s);
   double sums[TACT_TONE_DIMS] = {0};
   cues(&s, sums);
-  sc[TACT_TONE_POLITENESS] = 1.0 / (1.0 + exp(-s.polite_z));
-  sc[TACT_TONE_IMPOLITENESS] = saturate(s.impolite, CUE_SCALE);
+  /* The model was fitted on requests of one or two sentences: a longer
+   * text counts as the average of its two-sentence stretches. */
+  double sentences = t->stats[TACT_STAT_SENTENCES];
+  double per = sentences > POLITE_SENTENCES ? POLITE_SENTENCES / sentences : 1.0;
+  sc[TACT_TONE_POLITENESS] = 1.0 / (1.0 + exp(-(tm->polite_intercept + s.polite * per)));
+  sc[TACT_TONE_IMPOLITENESS] = saturate(s.impolite * per, CUE_SCALE);
   for (int d = TACT_TONE_EMPATHY; d <= TACT_TONE_HEDGING; d++)
     if (d != TACT_TONE_JARGON) sc[d] = saturate(sums[d], CUE_SCALE);
   double words = t->stats[TACT_STAT_WORDS];
@@ -1140,6 +1186,7 @@ tact_status tact_tone_score(const tact_tone_model *tm, const tact_matcher *m, co
   readability(&s);
   sc[TACT_TONE_ANGER] = saturate(sums[TACT_TONE_ANGER] + anger(&s, compound), 1.0);
   if (s.oom || sort_evidence(&s)) {
+    memset(out->scores, 0, sizeof out->scores);
     out->n_evidence = 0;
     return tact_fail(err, TACT_E_NOMEM, "out of memory scoring tone");
   }

@@ -16,14 +16,17 @@ Rule-based Model for Sentiment Analysis of Social Media Text", ICWSM 2014):
   the rule vocabularies of vaderSentiment.py (NEGATE, BOOSTER_DICT,
   SPECIAL_CASES, SENTIMENT_LADEN_IDIOMS), restated below as data.
 
-What the generator changes, and why (each is checked by tests/test_tone.c,
-which tokenizes every entry with the real tokenizer):
-  * Entries are made unique after the tokenizer's normalization (case
-    folding, emoticon noses dropped: ":-)" is ":)"). VADER looks words up
-    lower-cased, so of "o.O" and "o.o" the lower-case entry wins; of ":-)"
+Normalization uses the real tokenizer: a small C helper is compiled against
+lib/text.c (gcc and libutf8proc, as for building libtact) and prints each
+pattern's normalized tokens. What the generator changes, and why (tests/
+test_tone.c checks the result with the same tokenizer):
+  * Entries are made unique after normalization (case folding, noses and
+    repeated mouths of emoticons dropped: ":-))" is ":)"). VADER looks words
+    up lower-cased, so of "o.O" and "o.o" the lower-case entry wins; of ":-)"
     and ":)" the entry already in normal form wins.
   * Entries that are plain numbers ("143", "187", "86") are dropped: in
-    support text numbers are order ids, days and amounts, not slang.
+    support text numbers are order ids, days and amounts, not slang; so is
+    "8)", a list marker there.
   * Entries whose first character is "{" are dropped: in a pack pattern a
     token starting with "{" names a token class ({number}, ...).
   * Negations the tokenizer already expands to "not" ("don't", "cant",
@@ -31,9 +34,14 @@ which tokenizes every entry with the real tokenizer):
   * Emoji get the valence of their description scored with the word
     lexicon (VADER substitutes the description into the text); emoji whose
     description carries no sentiment are left out.
+  * tact's own additions, each measured in docs/tone.md, are marked as such
+    below: "like" as a preposition, the names of the support service itself,
+    a few set phrases, and the irrealis words.
 """
+import atexit
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -120,8 +128,7 @@ LIKE_PREPOSITION = [
     "feel like", "feels like", "felt like", "feeling like",
     "seem like", "seems like", "seemed like", "sound like", "sounds like", "sounded like",
     "just like", "more like", "much like", "something like", "anything like", "nothing like",
-    "things like", "stuff like", "like a", "like an", "like the", "like this", "like that",
-    "like these", "like those"]
+    "things like", "stuff like"]
 
 # tact's additions for support text: the names of the service itself carry
 # no sentiment ("customer support" is not praise; VADER scores support +1.7,
@@ -187,6 +194,7 @@ def tokenizer(root):
     """Compiles the helper against lib/text.c; returns a function mapping a
     list of patterns to their token tuples ((kind, norm), ...)."""
     tmp = tempfile.mkdtemp(prefix="tact-gen-")
+    atexit.register(shutil.rmtree, tmp, True)
     src, exe = os.path.join(tmp, "tok.c"), os.path.join(tmp, "tok")
     with open(src, "w") as f:
         f.write(TOKENIZE_C)
@@ -235,6 +243,7 @@ def unique(entries, tok, prefer=lambda pattern, key: 0):
     for e, key in zip(entries, keys):
         if not key or any(k < 0 for k, _ in key):
             continue
+        key = tuple(n for _, n in key)  # the matcher compares normalized forms only
         rank = prefer(e[0], key)
         if key not in chosen:
             order.append(key)
@@ -244,15 +253,22 @@ def unique(entries, tok, prefer=lambda pattern, key: 0):
     return [chosen[k][1] for k in order]
 
 
+def is_number(key):
+    """A plain number ("143"), or a number with a bracket, which in support
+    text is a list marker ("8)"), not an emoticon."""
+    if len(key) == 1:
+        return key[0][0] == TOKEN_NUMBER
+    return len(key) == 2 and key[0][0] == TOKEN_NUMBER and key[1][1] in (")", "(")
+
+
 def valence_entries(lex, tok):
     """VADER lexicon entries, unique after the tokenizer's normalization.
     VADER looks words up lower-cased, so the lower-case spelling wins, then
     the one already in normal form (":)" over ":-)")."""
     kept = [(w, v) for w, v in lex if not w.startswith("{")]
     keys = tok([w for w, _ in kept])
-    kept = [e for e, k in zip(kept, keys)
-            if not (len(k) == 1 and k[0][0] == TOKEN_NUMBER)]
-    return unique(kept, tok, lambda w, key: (w == w.lower(), w.lower() == " ".join(n for _, n in key)))
+    kept = [e for e, k in zip(kept, keys) if not is_number(k)]
+    return unique(kept, tok, lambda w, key: (w == w.lower(), w.lower() == " ".join(key)))
 
 
 def score_description(desc, words):
@@ -355,7 +371,8 @@ def main(argv):
           "emoji_utf8_lexicon.txt: emoji whose description scores non-zero; skin tones\n"
           "       and variation selectors fold away in the tokenizer",
           [(e, round(v, 3)) for e, v, _ in emoji], [d for _, _, d in emoji])
-    block("sentiment.idiom", "VADER's SPECIAL_CASES and SENTIMENT_LADEN_IDIOMS", idioms)
+    block("sentiment.idiom", "VADER's SPECIAL_CASES and SENTIMENT_LADEN_IDIOMS, then tact's additions:\n"
+          "       \"like\" as a preposition, the names of the service, set phrases", idioms)
     block("sentiment.booster", "VADER's BOOSTER_DICT", boosters)
     block("sentiment.negation",
           "VADER's NEGATE (the tokenizer turns n't into not), \"no\" and \"least\"",
