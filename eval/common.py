@@ -1,5 +1,6 @@
-"""common.py — shared helpers of the tone evaluations: paths, building and
-running eval/tone_driver.c, reading the data sets, statistics.
+"""common.py — shared helpers of the evaluations: paths, running the tact
+CLI in batch mode (--jsonl) over many texts, reading the data sets,
+statistics.
 
 Pure Python 3 standard library. The data lives outside the repository in
 ../shared/data (relative to the repository root) and is never copied in.
@@ -16,73 +17,54 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.normpath(os.path.join(ROOT, "..", "shared", "data"))
 PACKS = os.path.join(ROOT, "lib", "packs")
-TONE_PACKS = [os.path.join(PACKS, "sentiment.xml"), os.path.join(PACKS, "tone.xml")]
 
-LIB_SOURCES = ["tone.c", "text.c", "pack_xml.c", "layers.c", "match.c", "alloc.c", "error.c"]
+BUILT_IN = [os.path.join(PACKS, n) for n in ("default.xml", "sentiment.xml", "tone.xml", "complaint.xml")]
 
 
 class EvalError(Exception):
     pass
 
 
-def _pkg_config(*pkgs):
-    try:
-        out = subprocess.run(["pkg-config", "--cflags", "--libs", *pkgs], check=True,
-                             capture_output=True, text=True).stdout
-    except (OSError, subprocess.CalledProcessError) as e:
-        raise EvalError("pkg-config %s failed: %s" % (" ".join(pkgs), e))
-    return out.split()
-
-
-def build_driver(extra_cflags=()):
-    """Compiles eval/tone_driver.c against lib/ (default pack embedded) into
-    a cache directory keyed by the sources; returns the executable's path."""
-    sources = [os.path.join(ROOT, "eval", "tone_driver.c")] + \
-        [os.path.join(ROOT, "lib", s) for s in LIB_SOURCES]
-    inputs = sources + [os.path.join(PACKS, "default.xml"), os.path.join(PACKS, "tact-pack.rng")] + \
-        [os.path.join(ROOT, "lib", h) for h in os.listdir(os.path.join(ROOT, "lib")) if h.endswith(".h")] + \
-        [os.path.join(ROOT, "include", "tact.h")]
-    h = hashlib.sha256(" ".join(extra_cflags).encode())
-    for p in sorted(inputs):
-        with open(p, "rb") as f:
-            h.update(f.read())
-    cache = os.path.join(tempfile.gettempdir(), "tact-eval-%d" % os.getuid())
-    os.makedirs(cache, exist_ok=True)
-    exe = os.path.join(cache, "tone_driver-" + h.hexdigest()[:16])
-    if os.path.exists(exe):
-        return exe
-    emb = os.path.join(cache, "embedded-%s.c" % h.hexdigest()[:16])
-    subprocess.run([sys.executable, os.path.join(PACKS, "embed.py"), emb,
-                    os.path.join(PACKS, "default.xml"), "tact_default_pack_xml",
-                    os.path.join(PACKS, "tact-pack.rng"), "tact_pack_schema_rng"], check=True)
-    cc = os.environ.get("CC", "gcc")
-    cmd = [cc, "-std=c11", "-O2", "-D_POSIX_C_SOURCE=200809L", *extra_cflags,
-           "-I" + os.path.join(ROOT, "include"), "-I" + os.path.join(ROOT, "lib"),
-           *sources, emb, "-o", exe + ".tmp", *_pkg_config("libutf8proc", "libxml-2.0"),
-           "-lm", "-lpthread"]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise EvalError("building the tone driver failed:\n" + r.stderr)
-    os.replace(exe + ".tmp", exe)
+def cli():
+    """The tact CLI of a build: $TACT_CLI, else build/examples/tact."""
+    exe = os.environ.get("TACT_CLI") or os.path.join(ROOT, "build", "examples", "tact")
+    if not os.access(exe, os.X_OK):
+        raise EvalError("no tact CLI at %s: build first (sh scripts/dev.sh demo) or set TACT_CLI" % exe)
     return exe
 
 
-def score_texts(texts, packs=None, evidence=False, extra_cflags=()):
-    """Scores every text in one driver process; returns one dict per text
-    ({"scores": {...}, "evidence": [...]} or {"error": ...})."""
-    exe = build_driver(extra_cflags)
-    cmd = [exe]
-    if evidence:
-        cmd.append("--evidence")
-    for p in (TONE_PACKS if packs is None else packs):
-        cmd += ["--pack", p]
+def run_jsonl(command, texts, packs=None, role=None, extra=()):
+    """Runs `tact COMMAND --jsonl` over `texts` in one process; returns one
+    result object per text (or {"error": ...}). `packs` replaces the built-in
+    layer with these files, in order (None keeps the built-in packs)."""
+    cmd = [cli(), command, "--jsonl", *extra]
+    if role:
+        cmd += ["--role", role]
+    if packs is not None:
+        cmd.append("--no-default-pack")
+        for p in packs:
+            cmd += ["--pack", p]
     data = "".join(json.dumps({"text": t}) + "\n" for t in texts)
     r = subprocess.run(cmd, input=data, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise EvalError("tone driver failed: " + r.stderr)
-    out = [json.loads(line) for line in r.stdout.splitlines()]
-    if len(out) != len(texts):
-        raise EvalError("tone driver returned %d results for %d texts" % (len(out), len(texts)))
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    if len(rows) != len(texts):
+        raise EvalError("tact %s returned %d results for %d texts: %s"
+                        % (command, len(rows), len(texts), r.stderr.strip()))
+    return [row.get("result", {"error": row.get("error")}) for row in rows]
+
+
+def score_texts(texts, packs=None, evidence=False):
+    """Tone of every text: {"scores": {...}, "evidence": [...], "stats": {...}}
+    or {"error": ...}. `packs` as in run_jsonl (e.g. to score with a pack
+    being fitted in place of tone.xml)."""
+    del evidence  # the CLI always reports evidence
+    out = []
+    for r in run_jsonl("tone", texts, packs):
+        if "error" in r:
+            out.append(r)
+        else:
+            out.append({"scores": r["tone"]["scores"], "evidence": r["tone"]["evidence"],
+                        "stats": r["stats"]})
     return out
 
 

@@ -12,7 +12,7 @@ usage: python3 eval/politeness.py [fit]
 
   (no argument)  evaluate: the features are the hits of the politeness
                  lexicons of lib/packs/tone.xml (found by the C code, through
-                 eval/tone_driver.c); prints per community
+                 the tact CLI's --jsonl mode); prints per community
                    held-out  the shipped weights of tone.xml on the held-out
                              20% (tact's own score, end to end),
                    refit     a model refitted here on the 80% training split,
@@ -102,13 +102,14 @@ def features(texts, xml):
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(feature_pack(xml))
-        res = common.score_texts(texts, packs=[common.TONE_PACKS[0], path], evidence=True)
+        # the built-in layer with the pack being fitted in place of tone.xml
+        res = common.score_texts(texts, packs=common.BUILT_IN[:2] + [path], evidence=True)
     finally:
         os.unlink(path)
     out = []
     for x in res:
         if "error" in x:
-            raise common.EvalError("driver: %s" % x["error"])
+            raise common.EvalError("tact: %s" % x["error"])
         # As the C code does, a text longer than POLITE_SENTENCES counts as
         # the average of its two-sentence stretches.
         per = min(1.0, POLITE_SENTENCES / max(1.0, x["stats"]["sentences"]))

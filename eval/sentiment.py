@@ -7,9 +7,8 @@ the Pearson correlation between tact's compound score (-1..1) and the mean
 human rating (-4..4), next to the original VADER's figure on the same
 files. Exits non-zero only on errors, not on a missed target.
 
-usage: python3 eval/sentiment.py [--errors N] [-D MACRO=VALUE]...
+usage: python3 eval/sentiment.py [--errors N]
   --errors N   also print the N texts with the largest disagreement per set
-  -D ...       extra C defines for the driver (experiments only)
 """
 import os
 import sys
@@ -28,21 +27,19 @@ SETS = [
 
 
 def main(argv):
-    errors, defines = 0, []
+    errors = 0
     args = list(argv[1:])
     while args:
         a = args.pop(0)
         if a == "--errors" and args:
             errors = int(args.pop(0))
-        elif a == "-D" and args:
-            defines.append("-D" + args.pop(0))
         else:
             print(__doc__, file=sys.stderr)
             return 2
     print("%-8s %6s %8s %8s %7s" % ("set", "texts", "tact r", "VADER r", "delta"))
     for name, fname, vader in SETS:
         rows = common.read_tsv(common.require(os.path.join(common.DATA, "vader", fname)))
-        res = common.score_texts([r[2] for r in rows], extra_cflags=defines)
+        res = common.score_texts([r[2] for r in rows])
         bad = [i for i, x in enumerate(res) if "error" in x]
         if bad:
             raise common.EvalError("%s: %d texts failed, first: %s" % (name, len(bad), res[bad[0]]))
