@@ -15,7 +15,7 @@
  *
  * It uses the public API only (the built-in packs compiled in, further
  * packs layered from files in the order given), as `tact classify --jsonl`
- * will; eval/complaints.py builds it from lib/*.c with gcc. */
+ * will; eval/complaints.py builds it from the sources in lib/ with gcc. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -301,6 +301,7 @@ static tact_status collect_features(const tact_complaint_model *cm, const tact_m
   if (n_tok > (SIZE_MAX / sizeof(uint32_t) - hits->n_hits) / 2)
     return tact_fail(err, TACT_E_NOMEM, "text too long for the complaint features");
   size_t need = 2 * n_tok + hits->n_hits;
+  if (need == 0) need = 1; /* never offset a NULL array */
   if (need > s->cap && tact_grow(a, (void **)&s->features, &s->cap, need, sizeof *s->features))
     return tact_fail(err, TACT_E_NOMEM, "out of memory for the complaint features");
   uint32_t *f = s->features;
@@ -453,17 +454,41 @@ static void categorize(const tact_complaint_model *cm, const feature_runs *fr,
  * Threats and the requested outcome, from lexicon hits
  * --------------------------------------------------------------------- */
 
+/* A threat's evidence: runs of its cues that overlap or touch ("switching
+ * to another" + "another carrier") form one span; the run holding the
+ * strongest cue (the earliest of equals) is the evidence. */
 typedef struct cue {
-  double weight;
-  uint32_t first, n;
+  double weight;         /* strongest cue of the run */
+  uint32_t first, end;   /* tokens [first, end) */
 } cue;
 
+typedef struct threat_runs {
+  cue best, cur;
+  int best_is_cur;
+} threat_runs;
+
+static void add_threat_cue(threat_runs *r, double weight, uint32_t first, uint32_t end) {
+  if (r->cur.end > 0 && first <= r->cur.end) { /* hits come sorted by first token */
+    if (end > r->cur.end) r->cur.end = end;
+    if (weight > r->cur.weight) r->cur.weight = weight;
+  } else {
+    r->cur = (cue){weight, first, end};
+    r->best_is_cur = 0;
+  }
+  if (r->best_is_cur || r->cur.weight > r->best.weight) {
+    r->best = r->cur;
+    r->best_is_cur = 1;
+  }
+}
+
 static void find_cues(const tact_complaint_model *cm, const tact_matcher *m, const tact_text *t,
-                      const tact_match_state *hits, cue threats[3], double *outcome_score,
+                      const tact_match_state *hits, threat_runs threats[3], double *outcome_score,
                       uint32_t *outcome_first) {
-  /* Hits come sorted by first token, so a negation is always seen before
-   * the cues it may negate; the latest one's end is all we need. */
-  uint32_t neg_end = 0, neg_sentence = 0;
+  /* Hits come sorted by first token (longest first), so a negation is
+   * always seen before the cues it may negate and a shield (a negation
+   * entry of weight <= 0, "if I don't") before the negations inside it;
+   * the latest end of each is all we need. */
+  uint32_t neg_end = 0, neg_sentence = 0, shield_end = 0;
   int have_neg = 0;
   for (size_t h = 0; h < hits->n_hits; h++) {
     const tact_hit *hit = &hits->hits[h];
@@ -473,6 +498,11 @@ static void find_cues(const tact_complaint_model *cm, const tact_matcher *m, con
     uint32_t sentence = t->tokens[hit->first_token].sentence;
     if (role == ROLE_NEGATION) {
       uint32_t end = hit->first_token + hit->n_tokens;
+      if (e->weight <= 0) {
+        if (end > shield_end) shield_end = end;
+        continue;
+      }
+      if (end <= shield_end) continue;
       if (!have_neg || end > neg_end || sentence != neg_sentence) {
         neg_end = end;
         neg_sentence = sentence;
@@ -486,8 +516,7 @@ static void find_cues(const tact_complaint_model *cm, const tact_matcher *m, con
       continue;
     uint16_t arg = cm->lex_arg[e->lexicon];
     if (role == ROLE_THREAT) {
-      cue *c = &threats[arg];
-      if (e->weight > c->weight) *c = (cue){e->weight, hit->first_token, hit->n_tokens};
+      add_threat_cue(&threats[arg], e->weight, hit->first_token, hit->first_token + hit->n_tokens);
     } else {
       if (outcome_score[arg] == 0) outcome_first[arg] = hit->first_token;
       outcome_score[arg] += e->weight > 0 ? e->weight : 0;
@@ -527,7 +556,7 @@ tact_status tact_complaint_classify(const tact_complaint_model *cm, const tact_m
   out->probability = complaint_probability(cm, m, hits, &fr, tone);
   categorize(cm, &fr, tone, out);
 
-  cue threats[3];
+  threat_runs threats[3];
   memset(threats, 0, sizeof threats);
   double outcome_score[MAX_OUTCOMES];
   uint32_t outcome_first[MAX_OUTCOMES];
@@ -535,11 +564,11 @@ tact_status tact_complaint_classify(const tact_complaint_model *cm, const tact_m
   find_cues(cm, m, t, hits, threats, outcome_score, outcome_first);
   int complaint = out->probability >= COMPLAINT_THRESHOLD;
   for (int k = 0; k < 3; k++) {
-    const cue *c = &threats[k];
+    const cue *c = &threats[k].best;
     if (c->weight >= THREAT_STRONG || (complaint && c->weight >= THREAT_WEAK)) {
       out->threat[k] = 1;
       out->threat_first[k] = c->first;
-      out->threat_n[k] = c->n;
+      out->threat_n[k] = c->end - c->first;
     }
   }
   /* The outcome with the most cue weight; ties go to the one asked first. */

@@ -28,7 +28,7 @@
  *     <model id="complaint" classes="other complaint" bits="18"
  *            features="unigram bigram lexicon tone" calibration="1.1 -0.2">
  *       <bias>0.4 -0.4</bias>
- *       <weights rows="2" scale="0.01">AQMEBQY=</weights>
+ *       <weights rows="2" scale="0.01">AQMEBQYH</weights>
  *     </model>
  *
  * <weights> holds base64 of `rows` records, each the gap to the previous

@@ -1094,8 +1094,12 @@ static tact_status build_model_bias(builder *b, const xmlNode *n, tact_pack_mode
   if (!m->bias) return fail_nomem(b->err, b->source);
   const char *w;
   size_t len, k = 0;
+  if (count_words(text) != m->n_classes) {
+    char what[96];
+    snprintf(what, sizeof what, "<bias> needs one number per class (%zu)", m->n_classes);
+    return bad_model(b, n, m, what);
+  }
   while (next_word(&text, &w, &len)) {
-    if (k == m->n_classes) break;
     if (parse_word_number(w, len, &m->bias[k]) != 0) {
       char what[96];
       snprintf(what, sizeof what, "<bias> value '%.*s' is not a finite decimal number",
@@ -1103,11 +1107,6 @@ static tact_status build_model_bias(builder *b, const xmlNode *n, tact_pack_mode
       return bad_model(b, n, m, what);
     }
     k++;
-  }
-  if (k != m->n_classes || next_word(&text, &w, &len)) {
-    char what[96];
-    snprintf(what, sizeof what, "<bias> needs one number per class (%zu)", m->n_classes);
-    return bad_model(b, n, m, what);
   }
   return TACT_OK;
 }

@@ -1061,6 +1061,132 @@ static void test_policies_and_calendar(void **state) {
   tact_pack_loader_free(ld);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Linear models (<model>, read by complaint.c)                           */
+
+#ifndef TACT_SOURCE_DIR
+#define TACT_SOURCE_DIR "."
+#endif
+
+/* The built-in complaint pack validates and holds both models. */
+static void test_complaint_pack_models(void **state) {
+  (void)state;
+  tact_pack_loader *ld = loader(0, 0);
+  tact_pack *p = NULL;
+  tact_error err;
+  if (tact_pack_loader_parse_file(ld, TACT_SOURCE_DIR "/lib/packs/complaint.xml", &p, &err) !=
+      TACT_OK)
+    fail_msg("%s", err.message);
+  assert_int_equal(p->n_models, 2);
+  for (size_t i = 0; i < p->n_models; i++) {
+    const tact_pack_model *m = &p->models[i];
+    assert_true(strcmp(m->id, "complaint") == 0 || strcmp(m->id, "category") == 0);
+    assert_int_equal(m->n_classes, strcmp(m->id, "complaint") == 0 ? 2 : 9);
+    assert_true(m->n_rows > 100);
+    assert_true(m->cal_a > 0);
+    for (size_t r = 1; r < m->n_rows; r++) assert_true(m->rows[r] > m->rows[r - 1]);
+    assert_true(m->rows[m->n_rows - 1] < (1u << m->bits));
+  }
+  tact_pack_free(p);
+  tact_pack_loader_free(ld);
+}
+
+/* A model with weights (rows 1 and 130: "AQICgAEDBA==" decodes to the
+ * records 01 02 02 | 80 01 03 04), numbers read without strtod. */
+static const char MODEL_PACK[] =
+    "<pack id=\"m\" version=\"1\">\n"
+    "  <model id=\"category\" classes=\"x y\" bits=\"8\" features=\"unigram lexicon\" "
+    "calibration=\"0.5 1e-1\">\n"
+    "    <bias>-1.5 2.5e0</bias>\n"
+    "    <weights rows=\"2\" scale=\"0.25\">\n      AQICgAEDBA==\n    </weights>\n"
+    "  </model>\n"
+    "</pack>\n";
+
+static void test_model_element(void **state) {
+  (void)state;
+  setlocale(LC_NUMERIC, "de_DE.UTF-8"); /* a decimal comma, where installed */
+  tact_pack_loader *ld = loader(0, 0);
+  tact_pack *p = NULL;
+  tact_error err;
+  tact_status st = parse_str(ld, MODEL_PACK, 1, &p, &err);
+  setlocale(LC_NUMERIC, "C");
+  if (st != TACT_OK) fail_msg("%s", err.message);
+  assert_int_equal(p->n_models, 1);
+  const tact_pack_model *m = &p->models[0];
+  assert_int_equal(m->line, 2);
+  assert_int_equal(m->mode, TACT_LAYER_OVERRIDE);
+  assert_int_equal(m->features, TACT_MODEL_UNIGRAM | TACT_MODEL_LEXICON);
+  assert_true(m->cal_a == 0.5 && m->cal_b == 0.1);
+  assert_true(m->bias[0] == -1.5 && m->bias[1] == 2.5);
+  assert_int_equal(m->n_rows, 2);
+  assert_int_equal(m->rows[0], 1);
+  assert_int_equal(m->rows[1], 130);
+  /* zigzag: 2 -> 1, 2 -> 1, 3 -> -2, 4 -> 2 */
+  assert_true(m->weights[0] == 0.25f && m->weights[1] == 0.25f);
+  assert_true(m->weights[2] == -0.5f && m->weights[3] == 0.5f);
+  tact_pack_free(p);
+  tact_pack_loader_free(ld);
+}
+
+/* Every allocation of a model load may fail cleanly. */
+static void test_model_allocation_failures(void **state) {
+  (void)state;
+  int succeeded = 0;
+  for (long n = 0; n < 200 && !succeeded; n++) {
+    budget b = {n, 0};
+    tact_allocator a = {b_malloc, b_realloc, b_free, &b};
+    tact_error err;
+    tact_pack_loader *ld = tact_pack_loader_new(&a, NULL, &err);
+    if (ld) {
+      tact_pack *p = NULL;
+      tact_status st = tact_pack_loader_parse(ld, MODEL_PACK, sizeof MODEL_PACK - 1, "m.xml", 1,
+                                              &p, &err);
+      if (st == TACT_OK) succeeded = 1;
+      else assert_int_equal(st, TACT_E_NOMEM);
+      tact_pack_free(p);
+      tact_pack_loader_free(ld);
+    }
+    assert_int_equal(b.live, 0);
+  }
+  assert_true(succeeded);
+}
+
+/* Bad <model> elements: the error names the line, validated or not. */
+static void test_model_errors(void **state) {
+  (void)state;
+  static const struct {
+    const char *xml;
+    unsigned line;
+    const char *needle;
+  } bad[] = {
+      {"<pack id=\"b\" version=\"1\">\n<model id=\"c\" classes=\"a b\" bits=\"8\" "
+       "features=\"unigram\">\n<bias>0 0</bias>\n<weights rows=\"1\" scale=\"1\">\n"
+       "AQID\nAQ*D\n</weights></model></pack>", 6, "not base64"},
+      {"<pack id=\"b\" version=\"1\">\n<model id=\"c\" classes=\"a b\" bits=\"8\" "
+       "features=\"unigram\">\n<bias>0</bias></model></pack>", 3, "one number per class"},
+      {"<pack id=\"b\" version=\"1\">\n\n<model id=\"c\" classes=\"a\" bits=\"8\" "
+       "features=\"unigram\"><bias>0</bias></model></pack>", 3, "2 to 256 classes"},
+      {"<pack id=\"b\" version=\"1\">\n<model id=\"c\" classes=\"a b\" bits=\"8\" "
+       "features=\"unigram\">\n<bias>0 0</bias>\n\n<weights rows=\"2\" scale=\"1\">"
+       "AQID</weights></model></pack>", 5, "holds at most 1 rows"},
+  };
+  tact_pack_loader *ld = loader(0, 0);
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    for (int validate = 0; validate <= 1; validate++) {
+      tact_pack *p = NULL;
+      tact_error err;
+      tact_status st = parse_str(ld, bad[i].xml, validate, &p, &err);
+      assert_int_equal(st, TACT_E_PACK);
+      assert_null(p);
+      if (err.line != bad[i].line)
+        fail_msg("case %zu (validate=%d): line %u, want %u: %s", i, validate, err.line,
+                 bad[i].line, err.message);
+      if (!validate) assert_has(err.message, bad[i].needle);
+    }
+  }
+  tact_pack_loader_free(ld);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_full_pack_file),
@@ -1089,6 +1215,10 @@ int main(void) {
       cmocka_unit_test(test_allocation_failures),
       cmocka_unit_test(test_allocation_failures_on_errors),
       cmocka_unit_test(test_policies_and_calendar),
+      cmocka_unit_test(test_complaint_pack_models),
+      cmocka_unit_test(test_model_element),
+      cmocka_unit_test(test_model_allocation_failures),
+      cmocka_unit_test(test_model_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
