@@ -17,8 +17,8 @@ how the shipped complaint and category models are made.
       docs/complaints.md) with examples/tact-train, and prints each model's
       held-out report. --dry-run prints the reports without writing.
 
-The C programs (eval/complaint_driver.c, examples/tact-train.c) are built
-from lib/*.c with gcc into a cache directory keyed by their sources.
+It runs the programs of a build (build/examples/tact classify --jsonl and
+build/examples/tact-train; $TACT_CLI / $TACT_TRAIN override them).
 Pure Python 3 standard library. Exits non-zero only on errors.
 """
 import csv
@@ -32,14 +32,14 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.normpath(os.path.join(ROOT, "..", "shared", "data"))
 PACKS = os.path.join(ROOT, "lib", "packs")
 COMPLAINT_PACK = os.path.join(PACKS, "complaint.xml")
 OWN = os.path.join(ROOT, "tests", "data", "complaint", "sentences.jsonl")
-BUILTIN = [("default.xml", "tact_default_pack_xml"), ("sentiment.xml", "tact_sentiment_pack_xml"),
-           ("tone.xml", "tact_tone_pack_xml"), ("complaint.xml", "tact_complaint_pack_xml"),
-           ("tact-pack.rng", "tact_pack_schema_rng")]
 
 # bitext intent -> our category (docs/complaints.md "Categories").
 BITEXT_CATEGORY = {
@@ -82,73 +82,46 @@ class EvalError(Exception):
 # ---------------------------------------------------------------------------
 # Building the C programs
 
-def _pkg_config(*pkgs):
-    try:
-        out = subprocess.run(["pkg-config", "--cflags", "--libs", *pkgs], check=True,
-                             capture_output=True, text=True).stdout
-    except (OSError, subprocess.CalledProcessError) as e:
-        raise EvalError("pkg-config %s failed: %s" % (" ".join(pkgs), e))
-    return out.split()
-
-
-def _lib_sources():
-    lib = os.path.join(ROOT, "lib")
-    return sorted(os.path.join(lib, f) for f in os.listdir(lib) if f.endswith(".c"))
-
-
-def build(program):
-    """Compiles eval/complaint_driver.c or examples/tact-train.c with every
-    lib/*.c and the built-in packs embedded; returns the executable."""
-    main = {"complaint_driver": os.path.join(ROOT, "eval", "complaint_driver.c"),
-            "tact-train": os.path.join(ROOT, "examples", "tact-train.c")}[program]
-    lib = os.path.join(ROOT, "lib")
-    inputs = [main] + _lib_sources() + [os.path.join(PACKS, f) for f, _ in BUILTIN] + \
-        sorted(os.path.join(lib, h) for h in os.listdir(lib) if h.endswith(".h")) + \
-        [os.path.join(ROOT, "include", "tact.h")]
-    h = hashlib.sha256(program.encode())
-    for p in inputs:
-        with open(p, "rb") as f:
-            h.update(f.read())
-    cache = os.path.join(tempfile.gettempdir(), "tact-eval-%d" % os.getuid())
-    os.makedirs(cache, exist_ok=True)
-    exe = os.path.join(cache, "%s-%s" % (program, h.hexdigest()[:16]))
-    if os.path.exists(exe):
-        return exe
-    emb = exe + "-packs.c"
-    args = [sys.executable, os.path.join(PACKS, "embed.py"), emb]
-    for f, sym in BUILTIN:
-        args += [os.path.join(PACKS, f), sym]
-    subprocess.run(args, check=True)
-    cc = os.environ.get("CC", "gcc")
-    cmd = [cc, "-std=c11", "-O2", "-D_POSIX_C_SOURCE=200809L", "-DTACT_BUILDING_LIBRARY",
-           "-I" + os.path.join(ROOT, "include"), "-I" + lib, main, *_lib_sources(), emb,
-           "-o", exe + ".tmp", *_pkg_config("libutf8proc", "libxml-2.0"), "-lm", "-lpthread"]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise EvalError("building %s failed:\n%s" % (program, r.stderr))
-    os.replace(exe + ".tmp", exe)
+def tact_train():
+    """tact-train of a build: $TACT_TRAIN, else build/examples/tact-train."""
+    exe = os.environ.get("TACT_TRAIN") or os.path.join(ROOT, "build", "examples", "tact-train")
+    if not os.access(exe, os.X_OK):
+        raise EvalError("no tact-train at %s: build first (sh scripts/dev.sh demo) or set TACT_TRAIN"
+                        % exe)
     return exe
 
 
 def classify(texts, packs=()):
-    """Runs the driver over texts; one dict per text."""
-    cmd = [build("complaint_driver")]
+    """`tact classify --jsonl` over texts (packs layered on the built-in
+    ones); one dict per text: is_complaint, probability, categories as
+    [name, score] pairs, outcome, threats, severity, anger, sentiment."""
+    extra = []
     for p in packs:
-        cmd += ["--pack", p]
-    data = "".join(json.dumps({"text": t}) + "\n" for t in texts)
-    r = subprocess.run(cmd, input=data, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise EvalError("complaint_driver failed: " + r.stderr)
-    out = [json.loads(line) for line in r.stdout.splitlines()]
-    if len(out) != len(texts):
-        raise EvalError("driver returned %d results for %d texts" % (len(out), len(texts)))
+        extra += ["--pack", p]
+    try:
+        rows = common.run_jsonl("classify", texts, extra=extra)
+    except common.EvalError as e:
+        raise EvalError(str(e))
+    out = []
+    for r in rows:
+        c = r.get("complaint")
+        if "error" in r or c is None:
+            out.append({"error": r.get("error", "not classified")})
+            continue
+        out.append({"is_complaint": c["is_complaint"], "probability": c["probability"],
+                    "categories": [[x["name"], x["score"]] for x in c["categories"]],
+                    "outcome": c["requested_outcome"],
+                    "threats": {k: (v and [v["span"]["start"], v["span"]["end"]])
+                                for k, v in c["threats"].items()},
+                    "severity": c["severity"], "anger": c["anger"],
+                    "sentiment": r["tone"]["scores"]["sentiment"]})
     return out
 
 
 def train(rows, options, out_pack=None, test_rows=None, label="label"):
     """Runs tact-train on rows (dicts with text, label[, weight]); returns its
     report (stdout). With test_rows the report is on them, else on nothing."""
-    exe = build("tact-train")
+    exe = tact_train()
     with tempfile.TemporaryDirectory() as tmp:
         def write(path, rs):
             with open(path, "w", encoding="utf-8") as f:
@@ -353,7 +326,7 @@ def evaluate(errors, indomain):
             accs.append(m["accuracy"])
             f1s.append(m["f1"])
             macros.append(m["macro_f1"])
-            print_binary("  seed %d (driver + trained pack)" % seed, m)
+            print_binary("  seed %d (tact classify + trained pack)" % seed, m)
         print("  mean: acc %.3f  F1 %.3f  macro-F1 %.3f" % (
             sum(accs) / 5, sum(f1s) / 5, sum(macros) / 5))
 

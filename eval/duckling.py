@@ -4,11 +4,8 @@
 Data: ../shared/data/duckling/duckling-en.dev.jsonl (see its README). Every
 case has the same reference time, Tuesday 2013-02-12 04:30 at UTC-2.
 
-  * `build/examples/tact promises --now ... --tz ... --format json FILE`, one
-    file per case, when the CLI runs that command and prints "times" (its
-    start_unix/end_unix are used when present, else start/end as numbers),
-  * else eval/timex_driver.c, compiled here with gcc against lib/, one
-    process for the whole file (one JSON line per input line).
+  `build/examples/tact promises --jsonl --now ... --tz ...`, one process for
+  the whole file (its start_unix/end_unix are compared).
 
 How a Duckling answer maps to ours (we report deadlines and durations, not
 Duckling's windows; see docs/time-expressions.md):
@@ -46,7 +43,6 @@ Usage: eval/duckling.py [--data PATH] [--show-failures] [--subset-only]
        eval/duckling.py --dump-subset FILE      (the subset as JSON lines, for chrono)
        eval/duckling.py --cases FILE --times FILE --label NAME
                                                 (judges another engine's answers)
-       TACT_EVAL_DRIVER=1 forces eval/timex_driver.c even when the CLI is built;
        TACT_CLI=path/to/tact picks another build of the CLI.
 """
 import argparse
@@ -54,7 +50,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -194,65 +189,18 @@ def judge(case, times):
     return ok, why
 
 
-def cli_supports_promises(cli, tmp):
-    """True when the CLI runs `promises` with --now/--tz and prints "times"."""
-    if not os.access(cli, os.X_OK):
-        return False
-    probe = os.path.join(tmp, "probe.txt")
-    with open(probe, "w") as f:
-        f.write("We will call you by Friday.")
-    try:
-        r = subprocess.run([cli, "promises", "--now", "2013-02-12T06:30:00Z", "--tz", "-02:00",
-                            "--format", "json", probe], capture_output=True, text=True, timeout=20)
-        times = json.loads(r.stdout).get("times")
-        return r.returncode in (0, 1) and isinstance(times, list) and len(times) == 1
-    except (OSError, subprocess.TimeoutExpired, ValueError, AttributeError):
-        return False
-
-
-def build_driver(outdir):
-    cc = shutil.which("gcc") or shutil.which("cc")
-    if not cc:
-        sys.exit("need gcc or the tact CLI with `promises`")
-    exe = os.path.join(outdir, "timex_driver")
-    srcs = [os.path.join(ROOT, "lib", f) for f in ("timex.c", "tz.c", "text.c", "alloc.c", "error.c")]
-    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libutf8proc"],
-                           capture_output=True, text=True).stdout.split() or ["-lutf8proc"]
-    cmd = [cc, "-std=c11", "-O2", "-D_POSIX_C_SOURCE=200809L", "-I" + os.path.join(ROOT, "include"),
-           "-I" + os.path.join(ROOT, "lib"), *srcs, os.path.join(ROOT, "eval", "timex_driver.c"),
-           *flags, "-o", exe]
-    subprocess.run(cmd, check=True)
-    return exe
-
-
-def normalize(times):
-    """The CLI prints start/end as ISO text with start_unix/end_unix beside
-    them; the driver prints Unix seconds in start/end. Either way: numbers."""
-    out = []
-    for t in times:
-        t = dict(t)
-        if "start_unix" in t:
-            t["start"], t["end"] = t["start_unix"], t["end_unix"]
-        out.append(t)
-    return out
-
-
 def run(texts, now, tz, tmp):
-    cli = os.environ.get("TACT_CLI") or os.path.join(ROOT, "build", "examples", "tact")
-    if os.environ.get("TACT_EVAL_DRIVER") != "1" and cli_supports_promises(cli, tmp):
-        results = []
-        for text in texts:
-            path = os.path.join(tmp, "in.txt")
-            with open(path, "w") as f:
-                f.write(text)
-            r = subprocess.run([cli, "promises", "--now", now, "--tz", tz, "--format", "json", path],
-                               capture_output=True, text=True)
-            results.append(normalize(json.loads(r.stdout).get("times", [])) if r.returncode in (0, 1) else [])
-        return results, "cli " + os.path.relpath(cli, ROOT)
-    exe = build_driver(tmp)
-    r = subprocess.run([exe, "--now", now, "--tz", tz], input="\n".join(texts) + "\n",
-                       capture_output=True, text=True, check=True)
-    return [json.loads(line)["times"] for line in r.stdout.splitlines()], "driver"
+    """`tact promises --jsonl` over every text in one process; the "times"
+    of each, with start/end as Unix seconds."""
+    del tmp
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import common
+    rows = common.run_jsonl("promises", texts, extra=["--now", now, "--tz", tz])
+    results = []
+    for r in rows:
+        times = [] if "error" in r else r.get("times", [])
+        results.append([dict(t, start=t["start_unix"], end=t["end_unix"]) for t in times])
+    return results, "cli " + os.path.relpath(common.cli(), ROOT)
 
 
 def report(label, cases, results):

@@ -7,7 +7,7 @@
   of bitext.dev.csv; tact-train learns the 11 bitext categories, the 27
   intents, and our 9 complaint categories (intents mapped as in
   eval/complaints.py BITEXT_CATEGORY); the trained pack is loaded by
-  eval/complaint_driver.c (the library's own inference) and scored on the
+  `tact classify --jsonl` (the library's own inference) and scored on the
   held-out 20%: accuracy and macro-F1. Target: >= 0.95 accuracy.
 
   banking77 (../shared/data/banking77, CC BY 4.0): the same on a stratified
@@ -79,7 +79,7 @@ def speed():
             if len(big) == 50000:
                 break
         k += 1
-    exe = c.build("tact-train")
+    exe = c.tact_train()
     with tempfile.TemporaryDirectory() as tmp:
         import json
         path = os.path.join(tmp, "big.jsonl")
@@ -119,7 +119,7 @@ def main(argv):
     bitext = c.read_csv(os.path.join(c.DATA, "bitext", "bitext.dev.csv"))
     rows = [{"text": r["instruction"], "category": r["category"], "intent": r["intent"],
              "ours": c.BITEXT_CATEGORY[r["intent"]]} for r in bitext]
-    print("tact-train %s; scored by the library (complaint_driver) on the held-out split" %
+    print("tact-train %s; scored by the library (tact classify) on the held-out split" %
           " ".join(OPTIONS))
     run("bitext categories (11)", rows, "category", seeds)
     run("bitext intents (27)", rows, "intent", seeds)
