@@ -55,6 +55,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model_features.h"
 #include "tact.h"
 
 /* ---------------------------------------------------------------------
@@ -625,46 +626,14 @@ static const tact_tone_dim TONE_DIMS[] = {TACT_TONE_SENTIMENT,  TACT_TONE_POSITI
                                           TACT_TONE_NEGATIVE_LANGUAGE, TACT_TONE_ANGER};
 #define N_TONE (sizeof TONE_DIMS / sizeof TONE_DIMS[0])
 
-#define FNV_OFFSET 2166136261u
-#define FNV_PRIME 16777619u
+/* The same feature keys and hash as the library's inference (lib/model_features.h). */
+#define key_hash tact_feature_hash
+#define WORD_NORM_FLOOR TACT_FEATURE_WORD_NORM_FLOOR
 
-static uint32_t fnv(uint32_t h, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
-  return h;
-}
-
-static uint32_t fmix32(uint32_t h) {
-  h ^= h >> 16;
-  h *= 0x85EBCA6Bu;
-  h ^= h >> 13;
-  h *= 0xC2B2AE35u;
-  h ^= h >> 16;
-  return h;
-}
-
-static uint32_t key_hash(const char *prefix, const char *s, size_t n) {
-  return fmix32(fnv(fnv(FNV_OFFSET, prefix, 2), s, n));
-}
-
-/* As in complaint.c: short texts count as this many word features. */
-#define WORD_NORM_FLOOR 16
-
-/* Placeholders for numbers, URLs and e-mail addresses; NULL (skipped) for
- * @mentions; else the normalized form. */
 static const char *token_key(const tact_result *res, size_t i, size_t *len) {
-  const char *ph = NULL;
-  switch (tact_token_kind_of(res, i)) {
-  case TACT_TOKEN_NUMBER: ph = "<num>"; break;
-  case TACT_TOKEN_URL: ph = "<url>"; break;
-  case TACT_TOKEN_EMAIL: ph = "<email>"; break;
-  case TACT_TOKEN_MENTION: return NULL;
-  default: break;
-  }
-  if (ph) {
-    *len = strlen(ph);
-    return ph;
-  }
-  return tact_token_norm(res, i, len);
+  size_t n;
+  const char *norm = tact_token_norm(res, i, &n);
+  return tact_feature_token_key(tact_token_kind_of(res, i), norm, n, len);
 }
 
 static int cmp_u32(const void *a, const void *b) {
@@ -730,7 +699,7 @@ static void text_features(const tact_result *res, unsigned fam, raw_features *rf
       if (!k2) continue;
       size_t s2 = tact_token_sentence(res, i);
       if (k1 && s1 == s2)
-        bi[n_bi++] = fmix32(fnv(fnv(fnv(fnv(FNV_OFFSET, "b:", 2), k1, l1), " ", 1), k2, l2));
+        bi[n_bi++] = tact_feature_bigram_hash(k1, l1, k2, l2);
       k1 = k2, l1 = l2, s1 = s2;
     }
     n_bi = sort_unique(bi, n_bi);

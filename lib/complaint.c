@@ -19,6 +19,7 @@
  * and looks weights up by binary search: nothing is allocated per token.
  * Tokenizing, matching and tone are left to text.c, match.c and tone.c. */
 #include "complaint.h"
+#include "model_features.h"
 
 #include <math.h>
 #include <string.h>
@@ -84,51 +85,14 @@ struct tact_complaint_model {
   uint32_t tone_hash[N_TONE_FEATURES];
 };
 
-/* ---------------------------------------------------------------------
- * Feature hashing: FNV-1a (32 bit) of the feature's key, then the
- * MurmurHash3 finalizer; the bucket is the low `bits` bits. Keys are
- * "u:" token, "b:" token " " token, "l:" lexicon id, "t:" tone name.
- * --------------------------------------------------------------------- */
+/* Feature keys and hashing live in model_features.h, shared with tact-train. */
+#define key_hash tact_feature_hash
+#define WORD_NORM_FLOOR TACT_FEATURE_WORD_NORM_FLOOR
 
-#define FNV_OFFSET 2166136261u
-#define FNV_PRIME 16777619u
-
-static uint32_t fnv(uint32_t h, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
-  return h;
-}
-
-static uint32_t fmix32(uint32_t h) {
-  h ^= h >> 16;
-  h *= 0x85EBCA6Bu;
-  h ^= h >> 13;
-  h *= 0xC2B2AE35u;
-  h ^= h >> 16;
-  return h;
-}
-
-static uint32_t key_hash(const char *prefix, const char *s, size_t n) {
-  return fmix32(fnv(fnv(FNV_OFFSET, prefix, 2), s, n));
-}
-
-/* Word features see short texts as if they had this many: one word of a
- * one-word message must not weigh as much as a whole sentence. */
-#define WORD_NORM_FLOOR 16
-
-/* The form a token takes in features: numbers, URLs and e-mail addresses
- * become a placeholder, @mentions are skipped (NULL: a handle says whom a
- * message is for, not what it says), everything else is its normalized
- * form. */
 static const char *token_key(const tact_text *t, size_t i, size_t *len) {
-  static const char *const placeholder[] = {
-      [TACT_TOKEN_NUMBER] = "<num>", [TACT_TOKEN_URL] = "<url>", [TACT_TOKEN_EMAIL] = "<email>"};
-  unsigned kind = t->tokens[i].kind;
-  if (kind == TACT_TOKEN_MENTION) return NULL;
-  if (kind < sizeof placeholder / sizeof *placeholder && placeholder[kind]) {
-    *len = strlen(placeholder[kind]);
-    return placeholder[kind];
-  }
-  return tact_text_norm(t, i, len);
+  size_t n;
+  const char *norm = tact_text_norm(t, i, &n);
+  return tact_feature_token_key((tact_token_kind)t->tokens[i].kind, norm, n, len);
 }
 
 /* ---------------------------------------------------------------------
@@ -327,7 +291,7 @@ static tact_status collect_features(const tact_complaint_model *cm, const tact_m
       if (!k2) continue;
       uint32_t s2 = t->tokens[i].sentence;
       if (k1 && s1 == s2)
-        f[n++] = fmix32(fnv(fnv(fnv(fnv(FNV_OFFSET, "b:", 2), k1, l1), " ", 1), k2, l2));
+        f[n++] = tact_feature_bigram_hash(k1, l1, k2, l2);
       k1 = k2, l1 = l2, s1 = s2;
     }
     fr->n_bi = sort_unique(f + bi_at, n - bi_at);
