@@ -21,7 +21,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Union
 
 __all__ = [
     "Engine", "Error", "Analysis", "Token", "Sentence", "Match", "Tone", "Evidence",
-    "TimeExpression", "Promise", "library_version",
+    "TimeExpression", "Promise", "Complaint", "Threat", "library_version",
 ]
 
 ROLES = {None: 0, "unknown": 0, "agent": 1, "customer": 2}
@@ -225,6 +225,26 @@ class Promise:
 
 
 @dataclass
+class Threat:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Complaint:
+    is_complaint: bool
+    probability: float
+    categories: List[tuple]          # (name, score), best first
+    requested_outcome: str
+    escalation: Optional[Threat]
+    churn: Optional[Threat]
+    public: Optional[Threat]
+    anger: float
+    severity: int
+
+
+@dataclass
 class Analysis:
     text: str
     stats: Dict[str, float]
@@ -234,6 +254,7 @@ class Analysis:
     tone: Optional[Tone] = None
     times: List[TimeExpression] = field(default_factory=list)
     promises: List[Promise] = field(default_factory=list)
+    complaint: Optional[Complaint] = None
 
 
 def _unix(now) -> int:
@@ -350,12 +371,18 @@ class Engine:
             tone=_tone(doc, off),
             times=[_time(t, off) for t in doc.get("times", [])],
             promises=_promises(doc, off),
+            complaint=_complaint(doc, off),
         )
 
     def tone(self, text: str, role: Optional[str] = None) -> Tone:
         """Tone scores (sentiment, politeness, empathy, ...) with evidence."""
         doc, off = self._json(text, 1 << 6, role, None, None, None)
         return _tone(doc, off)
+
+    def classify(self, text: str) -> Complaint:
+        """Complaint classification of a customer message."""
+        doc, off = self._json(text, (1 << 7) | (1 << 6), "customer", None, None, None)
+        return _complaint(doc, off)
 
     def promises(self, text: str, now=None, tz: Optional[str] = None,
                  locale: Optional[str] = None) -> List[Promise]:
@@ -381,3 +408,18 @@ def _promises(doc: dict, off: _Offsets) -> List[Promise]:
                            p["action"], p["object"], p["certainty"], p["condition"],
                            None if tf["kind"] == "none" else _time(tf, off), p["flags"]))
     return out
+
+
+def _complaint(doc: dict, off: _Offsets) -> Optional[Complaint]:
+    c = doc.get("complaint")
+    if not c:
+        return None
+
+    def threat(t):
+        return t and Threat(off(t["span"]["start"]), off(t["span"]["end"]), t["text"])
+
+    th = c["threats"]
+    return Complaint(c["is_complaint"], c["probability"],
+                     [(x["name"], x["score"]) for x in c["categories"]], c["requested_outcome"],
+                     threat(th["escalation"]), threat(th["churn"]), threat(th["public"]),
+                     c["anger"], c["severity"])

@@ -99,3 +99,40 @@ def test_one_engine_many_threads(engine):
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(work, texts))
     assert got == expected
+
+
+def test_tone_scores_and_evidence(engine):
+    text = "I’m so sorry — I understand how frustrating this is 😞"
+    tone = engine.tone(text)
+    assert tone.scores["empathy"] > 0.3
+    assert set(tone.scores) >= {"sentiment", "politeness", "anger", "readability"}
+    for e in tone.evidence:
+        assert text[e.start:e.end] == e.text
+
+
+def test_promises_with_time_zone(engine):
+    text = "We’ll refund you within 3 business days, and I will call you back tomorrow at 10am."
+    ps = engine.promises(text, now="2026-03-06T16:00:00Z")
+    assert [(p.action, p.actor, p.certainty) for p in ps] == [("refund", "we", "firm"),
+                                                               ("callback", "i", "firm")]
+    assert ps[0].timeframe.interval_end.isoformat() == "2026-03-11T16:00:00+00:00"
+    assert text[ps[1].start:ps[1].end] == ps[1].text
+    berlin = engine.promises("I'll call you back tomorrow at 10am.", now="2026-03-06T16:00:00Z",
+                             tz="Europe/Berlin")
+    assert berlin[0].timeframe.interval_end.isoformat() == "2026-03-07T09:00:00+00:00"
+    with pytest.raises(tact.Error) as exc:
+        engine.promises("soon", tz="Nowhere/Atlantis")
+    assert exc.value.status == "invalid argument"
+
+
+def test_classify(engine):
+    text = ("I want my money back. This phone is garbage and I bought it a month ago. If I don’t get "
+            "a refund I’m posting this everywhere and switching to another carrier!")
+    c = engine.classify(text)
+    assert c.is_complaint and c.severity == 3 and c.requested_outcome == "refund"
+    assert c.churn and text[c.churn.start:c.churn.end] == c.churn.text
+    assert c.public is not None
+    assert {name for name, _ in c.categories[:2]} >= {"refund-return"}
+    calm = engine.classify("Hi, what are your opening hours on Saturday?")
+    assert not calm.is_complaint and calm.severity == 0
+    assert engine.analyze("fine", role="agent").complaint is None
