@@ -254,10 +254,15 @@ static void print_tokens(const tact_result *res) {
          tact_result_sentence_count(res), tact_result_stat(res, TACT_STAT_WORDS));
 }
 
+/* Lexicons with a dot in their id ("politeness.word", "promise.object")
+ * are vocabularies of one stage; people reading `analyze` want the seed
+ * concepts (say-no, blame-customer, robotic, ...). JSON lists everything. */
+static int is_stage_vocabulary(const char *lexicon) { return strchr(lexicon, '.') != NULL; }
+
 static void print_analysis(const tact_result *res) {
   size_t len;
   const char *text = tact_result_text(res, &len);
-  size_t m = 0, n_matches = tact_result_match_count(res);
+  size_t m = 0, n_matches = tact_result_match_count(res), shown = 0;
   for (size_t s = 0; s < tact_result_sentence_count(res); s++) {
     tact_span ss = tact_sentence_span(res, s);
     printf("[%zu] ", s + 1);
@@ -266,14 +271,18 @@ static void print_analysis(const tact_result *res) {
     for (; m < n_matches; m++) {
       size_t first = tact_match_token(res, m, NULL);
       if (tact_token_sentence(res, first) != s) break;
+      if (is_stage_vocabulary(tact_match_lexicon(res, m))) continue;
       tact_span ms = tact_match_span(res, m);
       printf("      %-22s \"", tact_match_lexicon(res, m));
       print_escaped(text + ms.start, ms.end - ms.start);
       printf("\"  (%zu-%zu)\n", ms.start, ms.end);
+      shown++;
     }
   }
-  printf("%zu sentences, %.0f words, %zu phrase matches\n", tact_result_sentence_count(res),
-         tact_result_stat(res, TACT_STAT_WORDS), n_matches);
+  printf("%zu sentences, %.0f words, %zu phrase matches (%zu more from stage vocabularies: "
+         "--format json lists all)\n",
+         tact_result_sentence_count(res), tact_result_stat(res, TACT_STAT_WORDS), shown,
+         n_matches - shown);
 }
 
 static void print_time(const tact_result *res, size_t t) {

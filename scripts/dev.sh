@@ -2,6 +2,8 @@
 # dev.sh — the one entry point for building and checking tact on Debian 12
 # (as root it installs what is missing; as a user it says what is missing).
 #   sh scripts/dev.sh demo   build, then run the CLI on the bundled example conversation
+#                            (examples/conversations: classify the customer, tone and
+#                            phrases of a poor reply, promises of a good one)
 #   sh scripts/dev.sh test   build, then run every suite: unit + CLI tests, the same
 #                            under ASan+UBSan, the threaded API test under TSan,
 #                            a libFuzzer smoke run per target
@@ -40,11 +42,19 @@ build() {
 
 demo() {
   build build
-  echo "== the customer =="
-  build/examples/tact analyze examples/conversations/refund-customer.txt
+  tact=build/examples/tact
+  conv=examples/conversations
+  echo "== the customer's message: complaint classification =="
+  $tact classify $conv/refund-customer.txt
   echo
-  echo "== the agent's reply =="
-  build/examples/tact analyze examples/conversations/refund-reply-poor.txt
+  echo "== the agent's draft reply: phrases found =="
+  $tact analyze $conv/refund-reply-poor.txt
+  echo
+  echo "== the agent's draft reply: tone =="
+  $tact tone $conv/refund-reply-poor.txt
+  echo
+  echo "== the agent's better reply: promises and timeframes =="
+  $tact promises $conv/refund-reply-good.txt
 }
 
 install_check() {
