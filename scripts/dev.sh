@@ -15,7 +15,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="gcc libc6-dev meson ninja-build pkg-config python3 libutf8proc-dev libxml2-dev libcmocka-dev
-  clang libclang-rt-14-dev python3-pytest abigail-tools"
+  clang libclang-rt-14-dev python3-pytest abigail-tools tzdata"
 
 install_missing() {
   missing=""
