@@ -463,8 +463,12 @@ static void *thread_main(void *arg) {
     tact_input_init(&in);
     in.text = t;
     in.length = strlen(t);
+    /* every stage runs: customer texts also go through the complaint model */
+    in.role = round % 2 ? TACT_ROLE_CUSTOMER : TACT_ROLE_AGENT;
+    in.now = 1772812800;
     if (tact_analyze_into(job->eng, &in, res, &err) != TACT_OK) job->failed = 1;
-    job->matches += tact_result_match_count(res);
+    job->matches += tact_result_match_count(res) + tact_result_promise_count(res) +
+                    (size_t)tact_result_severity(res) + tact_result_tone_evidence_count(res);
   }
   tact_result_free(res);
   return NULL;

@@ -1,0 +1,94 @@
+/* test_linear.c — analysis cost grows linearly with input length on
+ * pathological inputs: for 4x the input, at most 5x the time, both measured
+ * in this run (the minimum of several runs, so a busy machine slows both
+ * sides alike). Each input targets a stage that could go quadratic: repeated
+ * phrase starts (matcher), one huge token (tokenizer), all emoji, right-to-
+ * left text, combining-mark storms, endless time words and promise cues
+ * (timex, promises), and a single endless sentence (tone, complaints). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "tact.h"
+
+static double now_sec(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* `unit` repeated until `bytes` long (whole units only). */
+static char *repeat(const char *unit, size_t bytes, size_t *len) {
+  size_t u = strlen(unit), n = bytes / u;
+  char *s = malloc(n * u + 1);
+  for (size_t i = 0; i < n; i++) memcpy(s + i * u, unit, u);
+  s[n * u] = '\0';
+  *len = n * u;
+  return s;
+}
+
+static double best_time(const tact_engine *eng, tact_result *res, const char *text, size_t len) {
+  double best = 1e9;
+  for (int run = 0; run < 5; run++) {
+    tact_input in;
+    tact_input_init(&in);
+    in.text = text;
+    in.length = len;
+    in.role = TACT_ROLE_CUSTOMER;
+    in.now = 1772812800;
+    tact_error err;
+    double t0 = now_sec();
+    if (tact_analyze_into(eng, &in, res, &err) != TACT_OK) fail_msg("analyze: %s", err.message);
+    double t = now_sec() - t0;
+    if (t < best) best = t;
+  }
+  return best;
+}
+
+static void test_pathological_inputs_are_linear(void **state) {
+  (void)state;
+  static const char *const units[] = {
+      "we can ",                     /* a phrase start over and over ("we can't ...") */
+      "a",                           /* one huge word */
+      "\xF0\x9F\x98\x8A\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD", /* emoji with modifiers */
+      "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D \xD8\xB3\xD9\x84\xD8\xA7\xD9\x85 ", /* RTL words */
+      "e\xCC\x81\xCC\x82\xCC\x83\xCC\x84",                 /* combining-mark storm */
+      "in 2 within 3 by ",           /* time words that never complete */
+      "I will we'll if you ",        /* promise cues without an end */
+      "so very not really sorry but ", /* one endless sentence of tone cues */
+  };
+  tact_error err;
+  tact_engine *eng = tact_engine_new(NULL, &err);
+  assert_non_null(eng);
+  assert_int_equal(tact_engine_build(eng, &err), TACT_OK);
+  tact_result *res = tact_result_new(eng, &err);
+  for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+    size_t small_len, big_len;
+    char *small = repeat(units[u], 64 * 1024, &small_len);
+    char *big = repeat(units[u], 256 * 1024, &big_len);
+    best_time(eng, res, big, big_len); /* warm-up: the result grows once */
+    double ts = best_time(eng, res, small, small_len), tb = best_time(eng, res, big, big_len);
+    double ratio = tb / (ts > 1e-6 ? ts : 1e-6);
+    printf("# input %zu: %zu -> %zu bytes, %.2f ms -> %.2f ms (x%.2f)\n", u, small_len, big_len,
+           ts * 1e3, tb * 1e3, ratio);
+    if (ratio > 5.0) fail_msg("input %zu: 4x the bytes took %.1fx the time", u, ratio);
+    free(small);
+    free(big);
+  }
+  tact_result_free(res);
+  tact_engine_free(eng);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_pathological_inputs_are_linear),
+  };
+  return cmocka_run_group_tests_name("linear", tests, NULL, NULL);
+}
