@@ -32,6 +32,8 @@ static const char usage[] =
     "  --pack FILE          layer a rule pack over the default one (repeatable)\n"
     "  --no-default-pack    start from no pack at all\n"
     "  --repair             replace invalid UTF-8 with U+FFFD instead of failing\n"
+    "  --html               input is an HTML e-mail body: analyze its visible text,\n"
+    "                       without quoted earlier messages and the signature\n"
     "  --now TIME           reference time, ISO 8601 (2026-03-02T10:00:00Z); default: now\n"
     "  --tz ZONE            time zone: IANA name (Europe/Berlin) or offset (+02:00)\n"
     "  --locale TAG         en-US (3/4 is March 4, the default) or en-GB (3 April)\n"
@@ -54,6 +56,7 @@ typedef struct options {
   const char *locale;
   int role; /* -1: the command's default */
   int jsonl;
+  int html;
 } options;
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
@@ -120,6 +123,8 @@ static int parse_args(int argc, char **argv, options *o) {
       o->config_flags |= TACT_CONFIG_NO_DEFAULT_PACK;
     } else if (!strcmp(a, "--repair")) {
       o->config_flags |= TACT_CONFIG_REPAIR_UTF8;
+    } else if (!strcmp(a, "--html")) {
+      o->html = 1;
     } else if (!strcmp(a, "--now")) {
       if (++i == argc) return usage_error("%s needs an ISO 8601 time", a);
       if (parse_iso(argv[i], &o->now))
@@ -487,6 +492,7 @@ static void fill_input(const options *o, const command *cmd, tact_input *in) {
   in->now = o->now;
   in->time_zone = o->tz;
   in->locale = o->locale;
+  in->format = o->html ? TACT_FORMAT_HTML : TACT_FORMAT_PLAIN;
 }
 
 static int run_one(const options *o, const command *cmd, tact_engine *eng) {

@@ -209,7 +209,12 @@ typedef enum tact_role {
 } tact_role;
 
 typedef enum tact_format {
-  TACT_FORMAT_PLAIN = 0
+  TACT_FORMAT_PLAIN = 0,
+  /* An HTML e-mail body: its visible text is extracted (libxml2's HTML
+   * parser, no network), quoted earlier messages and the signature are left
+   * out, and everything is analyzed on the extracted text, which
+   * tact_result_text() returns and all spans index into. */
+  TACT_FORMAT_HTML = 1
 } tact_format;
 
 /* One text to analyze. Start with tact_input_init(). Only text/length are
@@ -271,7 +276,8 @@ TACT_API tact_status tact_analyze_into(const tact_engine *eng, const tact_input 
 TACT_API void tact_result_free(tact_result *res);
 
 /* The analyzed text (a copy owned by the result) and its length. Spans index
- * into it, and equally into the caller's original text. */
+ * into it; for plain input it is byte for byte the caller's text, so spans
+ * index the caller's text too. For HTML it is the extracted text. */
 TACT_API const char *tact_result_text(const tact_result *res, size_t *length);
 
 /* ## Tokens

@@ -8,6 +8,7 @@
 
 #include "engine.h"
 #include "error.h"
+#include "html.h"
 #include "json.h"
 #include "promise.h"
 #include "text.h"
@@ -18,7 +19,8 @@
 struct tact_result {
   const tact_engine *engine;
   tact_allocator alloc;
-  tact_buf text;          /* copy of the analyzed text */
+  tact_buf text;          /* copy of the analyzed text (for HTML: the extracted text) */
+  tact_html_scratch html; /* HTML extraction buffers, reused */
   tact_text tokens;
   tact_match_state match;
   tact_tone tone;
@@ -57,6 +59,7 @@ void tact_result_free(tact_result *res) {
   if (!res) return;
   tact_allocator a = res->alloc;
   tact_buf_free(&a, &res->text);
+  tact_html_scratch_free(&res->html, &a);
   tact_text_free(&res->tokens, &a);
   tact_match_state_free(&res->match, &a);
   tact_tone_free(&res->tone, &a);
@@ -138,7 +141,7 @@ static tact_status read_input(const tact_input *in, tact_input *out, tact_error 
     return tact_fail(err, TACT_E_ARG, "input text is NULL but its length is %zu", out->length);
   if ((unsigned)out->role > TACT_ROLE_CUSTOMER)
     return tact_fail(err, TACT_E_ARG, "input role %d is not a tact_role", (int)out->role);
-  if (out->format != TACT_FORMAT_PLAIN)
+  if (out->format != TACT_FORMAT_PLAIN && out->format != TACT_FORMAT_HTML)
     return tact_fail(err, TACT_E_ARG, "input format %d is not a tact_format", (int)out->format);
   return TACT_OK;
 }
@@ -158,9 +161,14 @@ tact_status tact_analyze_into(const tact_engine *eng, const tact_input *in, tact
     return tact_fail_at(err, TACT_E_LIMIT, eng->max_input_bytes,
                         "input is %zu bytes; the limit is %zu (tact_config.max_input_bytes)",
                         input.length, eng->max_input_bytes);
-  if (tact_buf_append(&res->alloc, &res->text, input.text, input.length))
-    return tact_fail(err, TACT_E_NOMEM, "out of memory copying a %zu-byte input", input.length);
   unsigned opts = (eng->flags & TACT_CONFIG_REPAIR_UTF8) ? TACT_TEXT_REPAIR : 0;
+  if (input.format == TACT_FORMAT_HTML) {
+    st = tact_html_to_text(input.text, input.length, opts ? TACT_HTML_REPAIR : 0, &res->alloc,
+                           &res->html, &res->text, err);
+    if (st != TACT_OK) return st;
+  } else if (tact_buf_append(&res->alloc, &res->text, input.text, input.length)) {
+    return tact_fail(err, TACT_E_NOMEM, "out of memory copying a %zu-byte input", input.length);
+  }
   st = tact_text_analyze(&res->tokens, &res->alloc, res->text.data, res->text.len, opts, err);
   if (st == TACT_OK) st = tact_matcher_scan(eng->matcher, &res->tokens, &res->alloc, &res->match, err);
   if (st == TACT_OK)

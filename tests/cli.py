@@ -184,9 +184,27 @@ def test_jsonl_batch():
               and not rows[2]["result"]["complaint"]["is_complaint"], rows)
 
 
+def test_html():
+    path = os.path.join(TESTS, "data", "html", "gmail_reply.html")
+    rc, out, err = tact("analyze", "--html", "--format", "json", path)
+    check("analyze --html exits 0", rc == 0, err)
+    doc = json.loads(out) if rc == 0 else {}
+    words = [t["text"] for t in doc.get("tokens", [])]
+    check("--html analyzes the reply's own words", "kettle" in words and "refund" in words, words)
+    check("--html leaves out the quoted message and the signature",
+          words and "UNACCEPTABLE" not in words and "Marta" in words and "Brightwater" not in words,
+          words)
+    check("--html leaves out markup", words and "div" not in words and "gmail_quote" not in words,
+          words)
+    rc, out, err = tact("tone", "--html", path)
+    check("tone --html exits 0", rc == 0, err)
+    rc, out, err = tact("help")
+    check("usage mentions --html", "--html" in out, out)
+
+
 for test in [test_acceptance_tokens, test_invalid_utf8, test_hostile_pack, test_company_pack,
              test_usage_errors, test_bundled_conversation, test_promises_acceptance, test_tone,
-             test_classify, test_jsonl_batch]:
+             test_classify, test_jsonl_batch, test_html]:
     try:
         test()
     except Exception as e:  # a crash in a check is a failure, not a skip
