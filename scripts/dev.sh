@@ -150,7 +150,7 @@ run_tests() {
   echo "== ASan + UBSan =="
   build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    meson test -C build-asan --print-errorlogs --no-suite abi --no-suite bindings || status=1
+    meson test -C build-asan --print-errorlogs --no-suite abi --no-suite bindings --no-suite docs || status=1
   echo "== TSan: one engine shared by threads =="
   build build-tsan -Db_sanitize=thread -Dbuildtype=debugoptimized
   TSAN_OPTIONS=halt_on_error=1 meson test -C build-tsan --print-errorlogs api || status=1
