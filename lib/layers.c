@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "hash.h"
 
 /* Open-addressing map from id to slot index, sized once for all items. */
 typedef struct id_map {
@@ -16,12 +17,6 @@ typedef struct id_map {
   size_t *vals;
   size_t cap;
 } id_map;
-
-static uint64_t hash_str(const char *s) {
-  uint64_t h = 1469598103934665603ull;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
-}
 
 static int map_init(id_map *m, tact_arena *ar, size_t n) {
   m->cap = 16;
@@ -33,7 +28,7 @@ static int map_init(id_map *m, tact_arena *ar, size_t n) {
 
 /* Slot for `key`: either holding it or empty. */
 static size_t map_slot(const id_map *m, const char *key) {
-  size_t i = (size_t)hash_str(key) & (m->cap - 1);
+  size_t i = (size_t)tact_hash(key, strlen(key)) & (m->cap - 1);
   while (m->keys[i] && strcmp(m->keys[i], key) != 0) i = (i + 1) & (m->cap - 1);
   return i;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "hash.h"
 
 /* A label is a 32-bit value: two high bits say what the low bits are. */
 #define LABEL_EXACT 0x00000000u
@@ -85,12 +86,6 @@ struct tact_matcher {
   int uses_stems;
 };
 
-static uint64_t hash_bytes(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-  return h ^ (h >> 29);
-}
-
 static uint64_t hash_key(uint64_t k) {
   k ^= k >> 33;
   k *= 0xff51afd7ed558ccdull;
@@ -100,7 +95,7 @@ static uint64_t hash_key(uint64_t k) {
 
 static uint32_t sym_lookup(const sym_table *t, const char *s, size_t n) {
   if (!t->cap) return NO_SYM;
-  size_t i = (size_t)hash_bytes(s, n) & (t->cap - 1);
+  size_t i = (size_t)tact_hash(s, n) & (t->cap - 1);
   for (;;) {
     uint32_t v = t->slots[i];
     if (!v) return NO_SYM;
@@ -116,7 +111,7 @@ static int sym_rehash(sym_table *t, const tact_allocator *a) {
   if (!slots) return -1;
   memset(slots, 0, ncap * sizeof *slots);
   for (uint32_t id = 0; id < t->n; id++) {
-    size_t i = (size_t)hash_bytes(t->pool.data + t->refs[id].off, t->refs[id].len) & (ncap - 1);
+    size_t i = (size_t)tact_hash(t->pool.data + t->refs[id].off, t->refs[id].len) & (ncap - 1);
     while (slots[i]) i = (i + 1) & (ncap - 1);
     slots[i] = id + 1;
   }
@@ -138,7 +133,7 @@ static uint32_t sym_intern(sym_table *t, const tact_allocator *a, const char *s,
   id = (uint32_t)t->n++;
   t->refs[id].off = off;
   t->refs[id].len = (uint32_t)n;
-  size_t i = (size_t)hash_bytes(s, n) & (t->cap - 1);
+  size_t i = (size_t)tact_hash(s, n) & (t->cap - 1);
   while (t->slots[i]) i = (i + 1) & (t->cap - 1);
   t->slots[i] = id + 1;
   return id;

@@ -38,6 +38,7 @@
 #include <libxml/xmlerror.h>
 
 #include "error.h"
+#include "hash.h"
 
 /* libxml2 refuses nesting deeper than this without XML_PARSE_HUGE (which
  * would also lift its other safety limits), so a larger configured depth
@@ -909,12 +910,6 @@ static tact_status check_unique_holidays(builder *b) {
   return st;
 }
 
-static uint64_t hash_id(const char *s) {
-  uint64_t h = 1469598103934665603u; /* FNV-1a */
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
-  return h;
-}
-
 /* Refuses two items with the same id, naming both lines. Items are
  * lexicons or rules, seen through the offsets of their id and line fields;
  * a hash table keeps this linear for packs with many thousands of items. */
@@ -930,7 +925,7 @@ static tact_status check_unique(builder *b, const char *what, const void *items,
 #define ITEM_LINE(i) (*(const unsigned *)((const char *)items + (i) * stride + line_off))
   tact_status st = TACT_OK;
   for (size_t i = 0; i < n && st == TACT_OK; i++) {
-    size_t s = (size_t)hash_id(ITEM_ID(i)) & (cap - 1);
+    size_t s = (size_t)tact_hash(ITEM_ID(i), strlen(ITEM_ID(i))) & (cap - 1);
     for (; slots[s]; s = (s + 1) & (cap - 1)) {
       size_t j = slots[s] - 1;
       if (strcmp(ITEM_ID(i), ITEM_ID(j)) != 0) continue;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "hash.h"
 
 /* ---------------------------------------------------------------------
  * Constants of the formulas (docs/tone.md)
@@ -154,15 +155,9 @@ struct tact_tone_model {
   double polite_positive, polite_negative; /* per positive / negative sentiment word */
 };
 
-static uint64_t hash_bytes(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-  return h ^ (h >> 29);
-}
-
 static fb_slot *fb_find(const tact_tone_model *tm, const char *s, size_t n) {
   if (!tm->fb_cap) return NULL;
-  size_t i = (size_t)hash_bytes(s, n) & (tm->fb_cap - 1);
+  size_t i = (size_t)tact_hash(s, n) & (tm->fb_cap - 1);
   for (;;) {
     fb_slot *e = &tm->fb[i];
     if (!e->key || (e->len == n && memcmp(e->key, s, n) == 0)) return e;
