@@ -1,77 +1,15 @@
-/* fuzz_analyze.c — libFuzzer target for tact_analyze(): any bytes, any
- * role, strict or repair mode, a reused result. Besides crashes and
- * sanitizer reports it checks the invariants callers rely on: spans inside
- * the text, in order, tokens within sentences, valid JSON length. */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "tact.h"
-
-static tact_engine *engines[2];
-static tact_result *results[2];
-
-static tact_engine *engine(int repair) {
-  if (!engines[repair]) {
-    tact_config cfg;
-    tact_config_init(&cfg);
-    cfg.flags = repair ? TACT_CONFIG_REPAIR_UTF8 : 0;
-    tact_error err;
-    engines[repair] = tact_engine_new(&cfg, &err);
-    if (!engines[repair] || tact_engine_build(engines[repair], &err) != TACT_OK) abort();
-    results[repair] = tact_result_new(engines[repair], &err);
-  }
-  return engines[repair];
-}
-
-static void check(const tact_result *res, size_t len) {
-  size_t prev_end = 0;
-  for (size_t i = 0; i < tact_result_token_count(res); i++) {
-    tact_span s = tact_token_span(res, i);
-    if (s.start >= s.end || s.end > len || s.start < prev_end) abort();
-    prev_end = s.end;
-    if (tact_token_sentence(res, i) >= tact_result_sentence_count(res)) abort();
-  }
-  for (size_t i = 0; i < tact_result_match_count(res); i++) {
-    tact_span s = tact_match_span(res, i);
-    if (s.start >= s.end || s.end > len) abort();
-  }
-  for (size_t i = 0; i < tact_result_time_count(res); i++) {
-    tact_span s = tact_time_span(res, i);
-    if (s.start >= s.end || s.end > len || tact_time_start(res, i) > tact_time_end(res, i)) abort();
-  }
-  for (size_t i = 0; i < tact_result_promise_count(res); i++) {
-    tact_span s = tact_promise_span(res, i);
-    if (s.start >= s.end || s.end > len) abort();
-  }
-}
+/* fuzz_analyze.c — libFuzzer target for tact_analyze() on plain text: any
+ * bytes, any role, strict or repair mode, a reused result. Besides crashes
+ * and sanitizer reports it checks the invariants of fuzz_common.h, and that
+ * plain text is analyzed byte for byte as given. */
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
-  unsigned ctl = data[0];
-  int repair = ctl & 1;
-  tact_engine *eng = engine(repair);
-  tact_input in;
-  tact_input_init(&in);
-  in.text = (const char *)data + 1;
-  in.length = size - 1;
-  in.role = (tact_role)((ctl >> 1) % 3);
-  in.now = 1772812800; /* fixed: runs must be reproducible */
-  in.locale = (ctl & 8) ? "en-GB" : "en-US";
-  in.time_zone = (ctl & 16) ? "+05:30" : NULL;
-  tact_error err;
-  tact_result *res = results[repair];
-  if (tact_analyze_into(eng, &in, res, &err) == TACT_OK) {
-    check(res, in.length);
-    size_t jlen;
-    const char *json = tact_result_json(res, 0, &jlen, &err);
-    if (!json || strlen(json) != jlen) abort();
-  } else if (repair && err.code != TACT_E_NOMEM && err.code != TACT_E_LIMIT) {
-    abort(); /* repair mode accepts every byte string */
-  } else if (tact_result_token_count(res) != 0) {
-    abort(); /* a failed analysis leaves the result empty */
-  }
+  size_t len;
+  const tact_result *res = fuzz_analyze(data, size, TACT_FORMAT_PLAIN, &len);
+  if (res && (len != size - 1 || memcmp(tact_result_text(res, &len), data + 1, len) != 0)) abort();
   return 0;
 }
