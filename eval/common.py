@@ -53,11 +53,10 @@ def run_jsonl(command, texts, packs=None, role=None, extra=()):
     return [row.get("result", {"error": row.get("error")}) for row in rows]
 
 
-def score_texts(texts, packs=None, evidence=False):
+def score_texts(texts, packs=None):
     """Tone of every text: {"scores": {...}, "evidence": [...], "stats": {...}}
     or {"error": ...}. `packs` as in run_jsonl (e.g. to score with a pack
     being fitted in place of tone.xml)."""
-    del evidence  # the CLI always reports evidence
     out = []
     for r in run_jsonl("tone", texts, packs):
         if "error" in r:

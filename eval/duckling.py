@@ -52,7 +52,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "..", "shared", "data", "duckling", "duckling-en.dev.jsonl")
@@ -189,10 +188,9 @@ def judge(case, times):
     return ok, why
 
 
-def run(texts, now, tz, tmp):
+def run(texts, now, tz):
     """`tact promises --jsonl` over every text in one process; the "times"
     of each, with start/end as Unix seconds."""
-    del tmp
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import common
     rows = common.run_jsonl("promises", texts, extra=["--now", now, "--tz", tz])
@@ -260,8 +258,7 @@ def main():
             sys.exit(f"{args.times}: {len(results)} lines for {len(cases)} cases")
         label = args.label or "external"
     else:
-        with tempfile.TemporaryDirectory() as tmp:
-            results, how = run([c["text"].replace("\n", " ") for c in cases], now, tz, tmp)
+        results, how = run([c["text"].replace("\n", " ") for c in cases], now, tz)
         label = args.label or f"tact ({how})"
     source = os.path.basename(args.cases) if args.cases else os.path.relpath(args.data, ROOT)
     failures = report(f"{label} on {source}, reference {now} at {tz}",

@@ -103,7 +103,7 @@ def features(texts, xml):
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(feature_pack(xml))
         # the built-in layer with the pack being fitted in place of tone.xml
-        res = common.score_texts(texts, packs=common.BUILT_IN[:2] + [path], evidence=True)
+        res = common.score_texts(texts, packs=common.BUILT_IN[:2] + [path])
     finally:
         os.unlink(path)
     out = []
