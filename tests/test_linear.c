@@ -1,7 +1,8 @@
 /* test_linear.c — analysis cost grows linearly with input length on
- * pathological inputs: for 4x the input, at most 5x the time, both measured
- * in this run (the minimum of several runs, so a busy machine slows both
- * sides alike). Each input targets a stage that could go quadratic: repeated
+ * pathological inputs: for 16x the input, at most 40x the time (a quadratic
+ * stage would take 256x), both measured in this run as the minimum of
+ * several interleaved runs, so a busy machine slows both sides alike and the
+ * margin absorbs cache effects. Speed targets live in bench/, not here. Each input targets a stage that could go quadratic: repeated
  * phrase starts (matcher), one huge token (tokenizer), all emoji, right-to-
  * left text, combining-mark storms, endless time words and promise cues
  * (timex, promises), and a single endless sentence (tone, complaints). */
@@ -34,22 +35,17 @@ static char *repeat(const char *unit, size_t bytes, size_t *len) {
   return s;
 }
 
-static double best_time(const tact_engine *eng, tact_result *res, const char *text, size_t len) {
-  double best = 1e9;
-  for (int run = 0; run < 5; run++) {
-    tact_input in;
-    tact_input_init(&in);
-    in.text = text;
-    in.length = len;
-    in.role = TACT_ROLE_CUSTOMER;
-    in.now = 1772812800;
-    tact_error err;
-    double t0 = now_sec();
-    if (tact_analyze_into(eng, &in, res, &err) != TACT_OK) fail_msg("analyze: %s", err.message);
-    double t = now_sec() - t0;
-    if (t < best) best = t;
-  }
-  return best;
+static double one_run(const tact_engine *eng, tact_result *res, const char *text, size_t len) {
+  tact_input in;
+  tact_input_init(&in);
+  in.text = text;
+  in.length = len;
+  in.role = TACT_ROLE_CUSTOMER;
+  in.now = 1772812800;
+  tact_error err;
+  double t0 = now_sec();
+  if (tact_analyze_into(eng, &in, res, &err) != TACT_OK) fail_msg("analyze: %s", err.message);
+  return now_sec() - t0;
 }
 
 static void test_pathological_inputs_are_linear(void **state) {
@@ -71,14 +67,20 @@ static void test_pathological_inputs_are_linear(void **state) {
   tact_result *res = tact_result_new(eng, &err);
   for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
     size_t small_len, big_len;
-    char *small = repeat(units[u], 64 * 1024, &small_len);
-    char *big = repeat(units[u], 256 * 1024, &big_len);
-    best_time(eng, res, big, big_len); /* warm-up: the result grows once */
-    double ts = best_time(eng, res, small, small_len), tb = best_time(eng, res, big, big_len);
+    char *small = repeat(units[u], 32 * 1024, &small_len);
+    char *big = repeat(units[u], 512 * 1024, &big_len);
+    one_run(eng, res, big, big_len); /* warm-up: the result grows once */
+    double ts = 1e9, tb = 1e9;
+    for (int run = 0; run < 7; run++) {
+      double t = one_run(eng, res, small, small_len);
+      if (t < ts) ts = t;
+      t = one_run(eng, res, big, big_len);
+      if (t < tb) tb = t;
+    }
     double ratio = tb / (ts > 1e-6 ? ts : 1e-6);
     printf("# input %zu: %zu -> %zu bytes, %.2f ms -> %.2f ms (x%.2f)\n", u, small_len, big_len,
            ts * 1e3, tb * 1e3, ratio);
-    if (ratio > 5.0) fail_msg("input %zu: 4x the bytes took %.1fx the time", u, ratio);
+    if (ratio > 40.0) fail_msg("input %zu: 16x the bytes took %.1fx the time", u, ratio);
     free(small);
     free(big);
   }
