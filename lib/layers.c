@@ -61,7 +61,7 @@ typedef struct lex_slot {
 
 typedef struct rule_slot {
   tact_rule rule;
-  ptr_list lexicons, examples;
+  ptr_list clauses, examples;
   int dead;
 } rule_slot;
 
@@ -97,7 +97,7 @@ static int apply_rule(tact_arena *ar, rule_slot *s, const tact_pack_rule *pr, co
   }
   if (pr->mode == TACT_LAYER_OVERRIDE || s->dead) {
     memset(&s->rule, 0, sizeof s->rule);
-    s->lexicons.n = s->examples.n = 0;
+    s->clauses.n = s->examples.n = 0;
   }
   s->dead = 0;
   tact_rule *r = &s->rule;
@@ -109,8 +109,9 @@ static int apply_rule(tact_arena *ar, rule_slot *s, const tact_pack_rule *pr, co
   if (pr->severity) r->severity = pr->severity;
   if (pr->message) r->message = pr->message;
   if (pr->suggestion) r->suggestion = pr->suggestion;
-  for (size_t i = 0; i < pr->n_lexicons; i++)
-    if (list_push(ar, &s->lexicons, pr->lexicons[i])) return -1;
+  if (pr->has_min_confidence) r->min_confidence = pr->min_confidence;
+  for (size_t i = 0; i < pr->n_clauses; i++)
+    if (list_push(ar, &s->clauses, &pr->clauses[i])) return -1;
   for (size_t i = 0; i < pr->n_examples; i++)
     if (list_push(ar, &s->examples, &pr->examples[i])) return -1;
   return 0;
@@ -157,13 +158,35 @@ static tact_status check_rule(const tact_rule *r, const id_map *lmap, const lex_
     return tact_fail_pack(err, TACT_E_PACK, r->source, r->line, 0,
                           "%s:%u: rule '%s' has no %s", r->source, r->line, r->id,
                           r->type ? "kind" : "type");
-  for (size_t i = 0; i < r->n_lexicons; i++) {
-    size_t slot = map_slot(lmap, r->lexicons[i]);
-    if (!lmap->keys[slot] || lex[lmap->vals[slot]].dead)
-      return tact_fail_pack(err, TACT_E_PACK, r->source, r->line, 0,
-                            "%s:%u: rule '%s' uses lexicon '%s', which no pack defines (or a "
-                            "pack disabled it)",
-                            r->source, r->line, r->id, r->lexicons[i]);
+  for (size_t i = 0; i < r->n_clauses; i++) {
+    const tact_pack_clause *c = r->clauses[i];
+    const char *lists[4] = {c->lexicon, c->unless, c->with, c->facts};
+    for (int l = 0; l < 4; l++) {
+      for (const char *p = lists[l]; p && *p;) {
+        while (*p == ' ') p++;
+        size_t k = 0;
+        while (p[k] && p[k] != ' ') k++;
+        const char *id = p;
+        size_t idlen = k;
+        p += k;
+        if (!idlen) break;
+        if (l == 3) { /* facts: only customer:ID and reply:ID name lexicons */
+          if (idlen > 9 && strncmp(id, "customer:", 9) == 0) id += 9, idlen -= 9;
+          else if (idlen > 6 && strncmp(id, "reply:", 6) == 0) id += 6, idlen -= 6;
+          else continue;
+        }
+        char name[72];
+        if (idlen >= sizeof name) idlen = sizeof name - 1;
+        memcpy(name, id, idlen);
+        name[idlen] = '\0';
+        size_t slot = map_slot(lmap, name);
+        if (!lmap->keys[slot] || lex[lmap->vals[slot]].dead)
+          return tact_fail_pack(err, TACT_E_PACK, r->source, c->line, 0,
+                                "%s:%u: rule '%s' names lexicon '%s', which no pack defines (or "
+                                "a pack disabled it)",
+                                r->source, c->line, r->id, name);
+      }
+    }
   }
   return TACT_OK;
 }
@@ -191,8 +214,8 @@ static tact_status finish(tact_arena *ar, lex_slot *lex, size_t n_lex, rule_slot
     if (rules[i].dead) continue;
     tact_rule *r = &out->rules[out->n_rules++];
     *r = rules[i].rule;
-    r->lexicons = (const char **)rules[i].lexicons.items;
-    r->n_lexicons = rules[i].lexicons.n;
+    r->clauses = (const tact_pack_clause **)rules[i].clauses.items;
+    r->n_clauses = rules[i].clauses.n;
     r->examples = (const tact_pack_example **)rules[i].examples.items;
     r->n_examples = rules[i].examples.n;
     tact_status st = check_rule(r, lmap, lex, err);

@@ -35,8 +35,9 @@ typedef struct tact_rule {
   const char *severity;
   const char *message;
   const char *suggestion;
-  const char **lexicons;
-  size_t n_lexicons;
+  double min_confidence;   /* 0 when no pack set it */
+  const tact_pack_clause **clauses; /* in pack order; extend appends */
+  size_t n_clauses;
   const tact_pack_example **examples;
   size_t n_examples;
   const char *source;
@@ -72,7 +73,8 @@ typedef struct tact_layers {
 } tact_layers;
 
 /* Resolves `packs[0..n)` (bottom first) into `out`, allocated from `ar`.
- * Checks that every lexicon a rule uses exists. Errors name pack and line. */
+ * Checks that every lexicon a rule names (use, limit, unless, with and
+ * customer:/reply: facts) exists. Errors name pack and line. */
 tact_status tact_layers_resolve(tact_pack *const *packs, size_t n, tact_arena *ar,
                                 tact_layers *out, tact_error *err);
 

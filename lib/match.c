@@ -349,6 +349,7 @@ static tact_status add_entry(pattern_ctx *c, build_out *b, uint32_t lexicon, dou
   m->entries[id].lexicon = lexicon;
   m->entries[id].weight = weight;
   m->entries[id].pattern = c->le->entry->pattern;
+  m->entries[id].replace = c->le->entry->replace;
   if (add_output(m, c->a, b, at, id))
     return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
   return TACT_OK;

@@ -17,6 +17,7 @@ typedef struct tact_compiled_entry {
   uint32_t lexicon;       /* index into the resolved lexicons */
   double weight;
   const char *pattern;    /* as written in the pack */
+  const char *replace;    /* the entry's suggested rewrite, or NULL */
 } tact_compiled_entry;
 
 /* One occurrence: entry `entry` covers tokens [first_token, first_token + n_tokens). */

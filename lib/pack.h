@@ -11,7 +11,9 @@
  *     </lexicon>
  *     <rule id="say-no" type="existence" kind="dont" severity="warning">
  *       <message>...</message> <suggestion>...</suggestion>
- *       <use lexicon="say-no"/>
+ *       <use lexicon="say-no" unless="remedy" scope="near"/>
+ *       <when fact="customer.complaint"/>   (conversation facts gating the rule)
+ *       <limit stat="words" max="250"/>     (occurrence and metric rules)
  *       <example type="fires">We can't do that.</example>
  *       <example type="quiet">What I can do is...</example>
  *     </rule>
@@ -57,6 +59,7 @@ typedef enum tact_layer_mode {
 
 typedef struct tact_pack_entry {
   const char *pattern;   /* as written, white space trimmed */
+  const char *replace;   /* replace="..." (a suggested rewrite; "" = delete), or NULL */
   double weight;
   int has_weight;
   unsigned line;
@@ -77,8 +80,33 @@ typedef enum tact_example_type { TACT_EXAMPLE_FIRES = 0, TACT_EXAMPLE_QUIET = 1 
 typedef struct tact_pack_example {
   tact_example_type type;
   const char *text;
+  const char *customer;   /* customer="..." context for conversation rules, or NULL */
+  const char *fix;        /* fix="...": the reply after the rule's fixes, or NULL */
   unsigned line;
 } tact_pack_example;
+
+/* The parts of a rule that say when it fires (review.c gives them meaning;
+ * reference: docs/packs.md "Rules"). */
+typedef enum tact_clause_type {
+  TACT_CLAUSE_USE = 0,   /* <use lexicon=|signal= [unless=] [with=] [scope=]/>: what to find */
+  TACT_CLAUSE_WHEN = 1,  /* <when fact="a b"/>: the rule applies if any listed fact holds */
+  TACT_CLAUSE_LIMIT = 2, /* <limit stat=|lexicon=|signal= [min=] [max=] [scope=]/> */
+  TACT_CLAUSE_COVER = 3  /* <cover signal=/>: each such item of the customer's needs an answer */
+} tact_clause_type;
+
+typedef struct tact_pack_clause {
+  tact_clause_type type;
+  const char *lexicon;   /* use, limit: a lexicon id, or NULL */
+  const char *signal;    /* use, limit, cover: a signal name, or NULL */
+  const char *stat;      /* limit: a statistic name, or NULL */
+  const char *facts;     /* when: space-separated fact names */
+  const char *unless;    /* use: space-separated lexicon ids that cancel a hit nearby, or NULL */
+  const char *with;      /* use: space-separated lexicon ids a hit needs nearby, or NULL */
+  const char *scope;     /* sentence | near | message; NULL = the clause's default */
+  double min, max;       /* limit bounds; has_min / has_max say which are set */
+  int has_min, has_max;
+  unsigned line;
+} tact_pack_clause;
 
 typedef struct tact_pack_rule {
   const char *id;
@@ -88,8 +116,10 @@ typedef struct tact_pack_rule {
   const char *severity;   /* info | warning | error; NULL when not given (extend) */
   const char *message;    /* NULL when absent */
   const char *suggestion; /* NULL when absent */
-  const char **lexicons;  /* ids named by <use lexicon="..."/> */
-  size_t n_lexicons;
+  double min_confidence;  /* findings below it are dropped; has_min_confidence says if set */
+  int has_min_confidence;
+  tact_pack_clause *clauses; /* document order */
+  size_t n_clauses;
   tact_pack_example *examples;
   size_t n_examples;
   unsigned line;

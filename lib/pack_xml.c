@@ -626,6 +626,65 @@ static tact_status read_weight(builder *b, const xmlNode *n, double *weight, int
   return TACT_OK;
 }
 
+/* An optional free-text attribute, at most `limit` bytes, copied into the
+ * arena; NULL when absent. */
+static tact_status read_string(builder *b, const xmlNode *n, const char *name, size_t limit,
+                               const char **out) {
+  const char *v = attr(n, name);
+  *out = NULL;
+  if (!v) return TACT_OK;
+  size_t len = strlen(v);
+  if (len > limit) {
+    char detail[64];
+    snprintf(detail, sizeof detail, " (%zu bytes, limit %zu)", len, limit);
+    char what[96];
+    snprintf(what, sizeof what, "<%s %s=...> is too long", (const char *)n->name, name);
+    return fail_at(b, n, what, detail);
+  }
+  *out = tact_arena_strndup(&b->pack->arena, v, len);
+  return *out ? TACT_OK : fail_nomem(b->err, b->source);
+}
+
+/* A space-separated list of ids (unless=, with=, fact=): each must be a
+ * valid id; kept as written. */
+static tact_status read_id_list(builder *b, const xmlNode *n, const char *name, const char **out) {
+  tact_status st = read_string(b, n, name, 1000, out);
+  if (st != TACT_OK || !*out) return st;
+  char word[MAX_ID_BYTES + 2];
+  const char *p = *out;
+  int count = 0;
+  while (*p) {
+    while (*p == ' ') p++;
+    size_t k = 0;
+    while (p[k] && p[k] != ' ') k++;
+    if (!k) break;
+    if (k > MAX_ID_BYTES) return bad_attr(b, n, name, *out, "an id is at most 64 bytes");
+    memcpy(word, p, k);
+    word[k] = '\0';
+    /* Facts may name a lexicon of one side: customer:ID, reply:ID. */
+    const char *id = word;
+    if (strncmp(word, "customer:", 9) == 0) id = word + 9;
+    else if (strncmp(word, "reply:", 6) == 0) id = word + 6;
+    if (!valid_id(id)) return bad_attr(b, n, name, *out, "a list of ids separated by spaces");
+    count++;
+    p += k;
+  }
+  if (!count) return bad_attr(b, n, name, *out, "a list of ids separated by spaces");
+  return TACT_OK;
+}
+
+/* An optional decimal attribute. */
+static tact_status read_number_attr(builder *b, const xmlNode *n, const char *name, double *out,
+                                    int *has) {
+  const char *v = attr(n, name);
+  *has = 0;
+  if (!v) return TACT_OK;
+  if (parse_number(v, out) != 0 || !isfinite(*out))
+    return bad_attr(b, n, name, v, "a decimal number such as 3 or 0.5");
+  *has = 1;
+  return TACT_OK;
+}
+
 /* The text content of a text-only element, trimmed of XML white space and
  * copied into the arena. Comments and processing instructions are skipped;
  * CDATA arrives as text (XML_PARSE_NOCDATA). */
@@ -659,6 +718,7 @@ static tact_status build_entry(builder *b, const xmlNode *n, tact_pack_entry *e)
   size_t len;
   e->line = node_line(n);
   tact_status st = read_weight(b, n, &e->weight, &e->has_weight);
+  if (st == TACT_OK) st = read_string(b, n, "replace", MAX_PATTERN_BYTES, &e->replace);
   if (st == TACT_OK) st = read_text(b, n, &e->pattern, &len);
   if (st != TACT_OK) return st;
   if (len == 0) return fail_at(b, n, "an <entry> has an empty pattern", "");
@@ -700,6 +760,9 @@ static tact_status build_example(builder *b, const xmlNode *n, tact_pack_example
   if (st != TACT_OK) return st;
   if (!type) return missing_attr(b, n, "type");
   ex->type = word_index(type, EXAMPLE_TYPES) == 0 ? TACT_EXAMPLE_FIRES : TACT_EXAMPLE_QUIET;
+  st = read_string(b, n, "customer", 4096, &ex->customer);
+  if (st == TACT_OK) st = read_string(b, n, "fix", 4096, &ex->fix);
+  if (st != TACT_OK) return st;
   size_t len;
   st = read_text(b, n, &ex->text, &len);
   if (st == TACT_OK && len == 0) return fail_at(b, n, "an <example> is empty", "");
@@ -716,16 +779,62 @@ static tact_status build_single_text(builder *b, const xmlNode *n, const char **
   return read_text(b, n, field, NULL);
 }
 
+static const char *const SCOPES[] = {"sentence", "near", "message", NULL};
+
+/* <use>, <when>, <limit> or <cover>: what the schema cannot check (exactly
+ * one source per clause, ids in lists, numbers). review.c resolves names. */
+static tact_status build_clause(builder *b, const xmlNode *n, tact_clause_type type,
+                                tact_pack_clause *c) {
+  c->type = type;
+  c->line = node_line(n);
+  tact_status st = TACT_OK;
+  if (attr(n, "lexicon")) st = read_id(b, n, "lexicon", &c->lexicon);
+  if (st == TACT_OK && attr(n, "signal")) st = read_id(b, n, "signal", &c->signal);
+  if (st == TACT_OK && attr(n, "stat")) st = read_id(b, n, "stat", &c->stat);
+  if (st == TACT_OK) st = read_id_list(b, n, "fact", &c->facts);
+  if (st == TACT_OK) st = read_id_list(b, n, "unless", &c->unless);
+  if (st == TACT_OK) st = read_id_list(b, n, "with", &c->with);
+  if (st == TACT_OK)
+    st = read_word(b, n, "scope", SCOPES, "scope is sentence, near or message", &c->scope);
+  if (st == TACT_OK) st = read_number_attr(b, n, "min", &c->min, &c->has_min);
+  if (st == TACT_OK) st = read_number_attr(b, n, "max", &c->max, &c->has_max);
+  if (st != TACT_OK) return st;
+  int sources = !!c->lexicon + !!c->signal + !!c->stat;
+  switch (type) {
+  case TACT_CLAUSE_USE:
+    if (sources != 1 || c->stat) return fail_at(b, n, "a <use> names one lexicon or one signal", "");
+    break;
+  case TACT_CLAUSE_WHEN:
+    if (!c->facts) return missing_attr(b, n, "fact");
+    break;
+  case TACT_CLAUSE_LIMIT:
+    if (sources != 1) return fail_at(b, n, "a <limit> names one stat, lexicon or signal", "");
+    if (!c->has_min && !c->has_max) return fail_at(b, n, "a <limit> needs min or max", "");
+    if (c->has_min && c->has_max && c->min > c->max)
+      return fail_at(b, n, "a <limit> has min greater than max", "");
+    break;
+  case TACT_CLAUSE_COVER:
+    if (!c->signal || sources != 1) return fail_at(b, n, "a <cover> names one signal", "");
+    break;
+  }
+  return TACT_OK;
+}
+
 static tact_status build_rule_children(builder *b, const xmlNode *n, tact_pack_rule *r) {
   tact_arena *ar = &b->pack->arena;
-  r->lexicons = tact_arena_calloc(ar, count_children(n, "use"), sizeof *r->lexicons);
+  size_t n_clauses = count_children(n, "use") + count_children(n, "when") +
+                     count_children(n, "limit") + count_children(n, "cover");
+  r->clauses = tact_arena_calloc(ar, n_clauses, sizeof *r->clauses);
   r->examples = tact_arena_calloc(ar, count_children(n, "example"), sizeof *r->examples);
-  if (!r->lexicons || !r->examples) return fail_nomem(b->err, b->source);
+  if (!r->clauses || !r->examples) return fail_nomem(b->err, b->source);
   for (const xmlNode *c = n->children; c; c = c->next) {
     tact_status st = TACT_OK;
     if (is_elem(c, "message")) st = build_single_text(b, c, &r->message);
     else if (is_elem(c, "suggestion")) st = build_single_text(b, c, &r->suggestion);
-    else if (is_elem(c, "use")) st = read_id(b, c, "lexicon", &r->lexicons[r->n_lexicons++]);
+    else if (is_elem(c, "use")) st = build_clause(b, c, TACT_CLAUSE_USE, &r->clauses[r->n_clauses++]);
+    else if (is_elem(c, "when")) st = build_clause(b, c, TACT_CLAUSE_WHEN, &r->clauses[r->n_clauses++]);
+    else if (is_elem(c, "limit")) st = build_clause(b, c, TACT_CLAUSE_LIMIT, &r->clauses[r->n_clauses++]);
+    else if (is_elem(c, "cover")) st = build_clause(b, c, TACT_CLAUSE_COVER, &r->clauses[r->n_clauses++]);
     else if (is_elem(c, "example")) st = build_example(b, c, &r->examples[r->n_examples++]);
     if (st != TACT_OK) return st;
   }
@@ -744,6 +853,10 @@ static tact_status build_rule(builder *b, const xmlNode *n, tact_pack_rule *r) {
   if (st == TACT_OK)
     st = read_word(b, n, "severity", SEVERITIES, "severity is info, warning or error",
                    &r->severity);
+  if (st == TACT_OK)
+    st = read_number_attr(b, n, "min-confidence", &r->min_confidence, &r->has_min_confidence);
+  if (st == TACT_OK && r->has_min_confidence && (r->min_confidence < 0 || r->min_confidence > 1))
+    return bad_attr(b, n, "min-confidence", attr(n, "min-confidence"), "a number in 0..1");
   if (st != TACT_OK) return st;
   /* Only a rule being switched off may leave out what it is. */
   if (r->mode != TACT_LAYER_DISABLE && !r->type) return missing_attr(b, n, "type");

@@ -158,9 +158,15 @@ static void check_full_pack(const tact_pack *p, const char *source) {
   assert_string_equal(r->message, "Avoid a flat no.");
   assert_string_equal(r->suggestion, "Say what you can do.");
   assert_int_equal(r->line, 16);
-  assert_int_equal(r->n_lexicons, 2);
-  assert_string_equal(r->lexicons[0], "negative-language");
-  assert_string_equal(r->lexicons[1], "say-no");
+  assert_int_equal(r->n_clauses, 2);
+  assert_int_equal(r->clauses[0].type, TACT_CLAUSE_USE);
+  assert_string_equal(r->clauses[0].lexicon, "negative-language");
+  assert_null(r->clauses[0].unless);
+  assert_null(r->clauses[0].scope);
+  assert_string_equal(r->clauses[1].lexicon, "say-no");
+  assert_string_equal(r->clauses[1].unless, "negative-language empty");
+  assert_string_equal(r->clauses[1].scope, "near");
+  assert_int_equal(r->clauses[1].line, 21);
   assert_int_equal(r->n_examples, 2);
   assert_int_equal(r->examples[0].type, TACT_EXAMPLE_FIRES);
   assert_string_equal(r->examples[0].text, "We can't do that.");
@@ -177,7 +183,7 @@ static void check_full_pack(const tact_pack *p, const char *source) {
   assert_null(r->severity);
   assert_null(r->message);
   assert_null(r->suggestion);
-  assert_int_equal(r->n_lexicons, 0);
+  assert_int_equal(r->n_clauses, 0);
   assert_int_equal(r->n_examples, 0);
   assert_int_equal(r->line, 28);
 
@@ -188,6 +194,14 @@ static void check_full_pack(const tact_pack *p, const char *source) {
   assert_string_equal(r->kind, "do");
   assert_null(r->severity);
   assert_int_equal(r->line, 29);
+  assert_true(r->has_min_confidence);
+  assert_true(r->min_confidence == 0.5);
+  assert_int_equal(r->n_clauses, 2);
+  assert_int_equal(r->clauses[0].type, TACT_CLAUSE_LIMIT);
+  assert_string_equal(r->clauses[0].stat, "words");
+  assert_true(r->clauses[0].has_max && !r->clauses[0].has_min && r->clauses[0].max == 250);
+  assert_int_equal(r->clauses[1].type, TACT_CLAUSE_WHEN);
+  assert_string_equal(r->clauses[1].facts, "customer.complaint customer:say-no");
 }
 
 static void test_full_pack_file(void **state) {
@@ -394,7 +408,36 @@ static void test_unvalidated_checks(void **state) {
       {"<pack id='t' version='1'><rule id='r' type='metric' kind='do' severity='fatal'/></pack>",
        "severity is"},
       {"<pack id='t' version='1'><rule id='r' type='metric' kind='do'><use/></rule></pack>",
-       "'lexicon'"},
+       "one lexicon or one signal"},
+      {"<pack id='t' version='1'><rule id='r' type='metric' kind='do'><use lexicon='a' "
+       "signal='b'/></rule></pack>",
+       "one lexicon or one signal"},
+      {"<pack id='t' version='1'><rule id='r' type='metric' kind='do'><use lexicon='a' "
+       "unless='a  B'/></rule></pack>",
+       "ids separated by spaces"},
+      {"<pack id='t' version='1'><rule id='r' type='metric' kind='do'><use lexicon='a' "
+       "scope='page'/></rule></pack>",
+       "scope is"},
+      {"<pack id='t' version='1'><rule id='r' type='metric' kind='do'><when/></rule></pack>",
+       "'fact'"},
+      {"<pack id='t' version='1'><rule id='r' type='metric' kind='do'><when fact='agent:x'/>"
+       "</rule></pack>",
+       "ids separated by spaces"},
+      {"<pack id='t' version='1'><rule id='r' type='metric' kind='do'><limit stat='words'/>"
+       "</rule></pack>",
+       "needs min or max"},
+      {"<pack id='t' version='1'><rule id='r' type='metric' kind='do'><limit stat='words' "
+       "min='5' max='2'/></rule></pack>",
+       "min greater than max"},
+      {"<pack id='t' version='1'><rule id='r' type='metric' kind='do'><limit stat='words' "
+       "max='lots'/></rule></pack>",
+       "decimal number"},
+      {"<pack id='t' version='1'><rule id='r' type='metric' kind='do' min-confidence='2'/>"
+       "</pack>",
+       "0..1"},
+      {"<pack id='t' version='1'><rule id='r' type='metric' kind='do'><cover lexicon='a'/>"
+       "</rule></pack>",
+       "one signal"},
       {"<pack id='t' version='1'><rule id='r' type='metric' kind='do'><use "
        "lexicon='A'/></rule></pack>",
        "an id is"},
