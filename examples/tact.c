@@ -23,6 +23,8 @@ static const char usage[] =
     "  tone      tone scores as bars, with the evidence underlined\n"
     "  promises  commitments with action, certainty, timeframe and policy flags\n"
     "  classify  complaint classification of a customer message\n"
+    "  check     review an agent's reply (FILE) against the do's and don'ts: findings\n"
+    "            with rule ids, suggestions and a score; exit 1 at --fail-on\n"
     "  tokens    the tokens with byte spans, kinds and normalized forms\n"
     "  version   print the library version\n"
     "  help      print this text\n"
@@ -40,6 +42,18 @@ static const char usage[] =
     "  --role ROLE          agent or customer (classify: customer; others: unknown)\n"
     "  --jsonl              batch: one JSON object per input line with a \"text\" field;\n"
     "                       one JSON result per line out, in order\n"
+    "\n"
+    "check options:\n"
+    "  --customer FILE      the customer's message the reply answers\n"
+    "  --name NAME          the customer's name (else found in their message)\n"
+    "  --profile NAME       a pack profile: chat, email, social, formal, ...\n"
+    "  --disable ID         do not run rule ID (repeatable)\n"
+    "  --only ID            run only rule ID (repeatable)\n"
+    "  --fail-on LEVEL      exit 1 when a finding is at least warning or error\n"
+    "                       (default error; never: always exit 0)\n"
+    "  --fix                print the reply with the findings' fixes applied\n"
+    "  --jsonl              batch: one {\"customer\",\"reply\",\"name\"} object per line;\n"
+    "                       a summary table on stderr at the end\n"
     "  -h, --help           print this text\n"
     "\n"
     "FILE is read as UTF-8 text; without FILE, or with -, standard input is read.\n";
@@ -57,6 +71,16 @@ typedef struct options {
   int role; /* -1: the command's default */
   int jsonl;
   int html;
+  /* check */
+  const char *customer_file;
+  const char *name;
+  const char *profile;
+  const char *disable[MAX_PACKS];
+  size_t n_disable;
+  const char *only[MAX_PACKS];
+  size_t n_only;
+  int fail_on; /* tact_severity, or 3 = never */
+  int fix;
 } options;
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
@@ -106,6 +130,7 @@ static int usage_error(const char *fmt, const char *arg) {
 static int parse_args(int argc, char **argv, options *o) {
   memset(o, 0, sizeof *o);
   o->role = -1;
+  o->fail_on = TACT_SEVERITY_ERROR;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -142,6 +167,31 @@ static int parse_args(int argc, char **argv, options *o) {
     } else if (!strcmp(a, "--locale")) {
       if (++i == argc) return usage_error("%s needs a language tag such as en-GB", a);
       o->locale = argv[i];
+    } else if (!strcmp(a, "--customer")) {
+      if (++i == argc) return usage_error("%s needs a file name", a);
+      o->customer_file = argv[i];
+    } else if (!strcmp(a, "--name")) {
+      if (++i == argc) return usage_error("%s needs a name", a);
+      o->name = argv[i];
+    } else if (!strcmp(a, "--profile")) {
+      if (++i == argc) return usage_error("%s needs a profile name", a);
+      o->profile = argv[i];
+    } else if (!strcmp(a, "--disable") || !strcmp(a, "--only")) {
+      int only = !strcmp(a, "--only");
+      if (++i == argc) return usage_error("%s needs a rule id", a);
+      if ((only ? o->n_only : o->n_disable) == MAX_PACKS)
+        return usage_error("too many rule ids (at most %s)", "64");
+      if (only) o->only[o->n_only++] = argv[i];
+      else o->disable[o->n_disable++] = argv[i];
+    } else if (!strcmp(a, "--fail-on")) {
+      if (++i == argc) return usage_error("%s needs info, warning, error or never", a);
+      if (!strcmp(argv[i], "info")) o->fail_on = TACT_SEVERITY_INFO;
+      else if (!strcmp(argv[i], "warning")) o->fail_on = TACT_SEVERITY_WARNING;
+      else if (!strcmp(argv[i], "error")) o->fail_on = TACT_SEVERITY_ERROR;
+      else if (!strcmp(argv[i], "never")) o->fail_on = 3;
+      else return usage_error("unknown level '%s' (use info, warning, error or never)", argv[i]);
+    } else if (!strcmp(a, "--fix")) {
+      o->fix = 1;
     } else if (a[0] == '-' && a[1] != '\0') {
       return usage_error("unknown option '%s'", a);
     } else if (!o->command) {
@@ -712,6 +762,311 @@ static int run_analysis(const options *o, const command *cmd) {
   return rc;
 }
 
+/* ## check: the reply review */
+
+static void fill_context(const options *o, tact_review_context *ctx, const char *name) {
+  tact_review_context_init(ctx);
+  ctx->customer_name = name ? name : o->name;
+  ctx->profile = o->profile;
+  ctx->disable = o->disable;
+  ctx->n_disable = o->n_disable;
+  ctx->only = o->only;
+  ctx->n_only = o->n_only;
+}
+
+/* Exit status from the findings: 1 when one reaches --fail-on. */
+static int check_status(const options *o, const tact_result *res) {
+  for (size_t i = 0; i < tact_result_finding_count(res); i++)
+    if (tact_finding_kind_of(res, i) != TACT_FINDING_GOOD &&
+        (int)tact_finding_severity(res, i) >= o->fail_on)
+      return 1;
+  return 0;
+}
+
+static const char *severity_color(tact_severity s, int tty) {
+  if (!tty) return "";
+  return s == TACT_SEVERITY_ERROR ? "\033[31m" : s == TACT_SEVERITY_WARNING ? "\033[33m" : "\033[36m";
+}
+
+/* 1-based line and column (in code points) of byte `at`. */
+static void line_col(const char *text, size_t at, size_t *line, size_t *col) {
+  *line = 1, *col = 1;
+  for (size_t b = 0; b < at; b++) {
+    if (text[b] == '\n') *line += 1, *col = 1;
+    else if (((unsigned char)text[b] & 0xC0) != 0x80) *col += 1;
+  }
+}
+
+/* The worst violation covering byte b, or -1. */
+static int mark_at(const tact_result *res, size_t b) {
+  int worst = -1;
+  for (size_t i = 0; i < tact_result_finding_count(res); i++) {
+    tact_span sp;
+    if (tact_finding_kind_of(res, i) != TACT_FINDING_VIOLATION || !tact_finding_span(res, i, &sp))
+      continue;
+    if (b >= sp.start && b < sp.end && (int)tact_finding_severity(res, i) > worst)
+      worst = (int)tact_finding_severity(res, i);
+  }
+  return worst;
+}
+
+/* The reply, line by line, with each offending phrase underlined: in color
+ * on a terminal, with ^ marks under the line otherwise. */
+static void print_reply_marked(const tact_result *res, int tty) {
+  size_t len;
+  const char *text = tact_result_text(res, &len);
+  size_t start = 0;
+  while (start < len) {
+    size_t end = start;
+    while (end < len && text[end] != '\n') end++;
+    char marks[4096];
+    size_t col = 0;
+    int any = 0, cur = -1;
+    printf("  ");
+    for (size_t b = start; b < end; b++) {
+      unsigned char c = (unsigned char)text[b];
+      int m = mark_at(res, b);
+      if (tty && m != cur) {
+        fputs(m < 0 ? "\033[0m" : m == 2 ? "\033[4;31m" : m == 1 ? "\033[4;33m" : "\033[4;36m", stdout);
+        cur = m;
+      }
+      putchar(c == '\t' || c == '\r' ? ' ' : c);
+      if ((c & 0xC0) == 0x80) continue;
+      if (col < sizeof marks - 1) marks[col++] = m >= 0 ? '^' : ' ';
+      any |= m >= 0;
+    }
+    if (tty && cur >= 0) fputs("\033[0m", stdout);
+    putchar('\n');
+    if (any && !tty) {
+      while (col > 0 && marks[col - 1] == ' ') col--;
+      marks[col] = '\0';
+      printf("  %s\n", marks);
+    }
+    start = end + 1;
+  }
+}
+
+static void print_review(const tact_result *res, int tty) {
+  size_t len;
+  const char *text = tact_result_text(res, &len);
+  print_reply_marked(res, tty);
+  putchar('\n');
+  size_t n = tact_result_finding_count(res), counts[3] = {0, 0, 0}, good = 0;
+  const char *reset = tty ? "\033[0m" : "";
+  for (size_t i = 0; i < n; i++) {
+    tact_finding_kind k = tact_finding_kind_of(res, i);
+    if (k == TACT_FINDING_GOOD) {
+      good++;
+      continue;
+    }
+    tact_severity sev = tact_finding_severity(res, i);
+    counts[sev]++;
+    tact_span sp;
+    char where[32] = "-";
+    if (tact_finding_span(res, i, &sp)) {
+      size_t line, col;
+      line_col(text, sp.start, &line, &col);
+      snprintf(where, sizeof where, "%zu:%zu", line, col);
+    }
+    printf("  %-7s %s%-7s%s %s%s  %s\n", where, severity_color(sev, tty), tact_severity_name(sev),
+           reset, k == TACT_FINDING_MISSING ? "missing " : "", tact_finding_rule(res, i),
+           tact_finding_message(res, i));
+    if (k == TACT_FINDING_VIOLATION && tact_finding_span(res, i, &sp))
+      printf("          \"%.*s\"\n", (int)(sp.end - sp.start > 120 ? 120 : sp.end - sp.start),
+             text + sp.start);
+    else
+      printf("          (%s)\n", tact_finding_evidence(res, i));
+    const char *fix = tact_finding_fix(res, i, &sp);
+    if (fix) printf("          fix: replace with \"%s\"\n", fix);
+    const char *sug = tact_finding_suggestion(res, i);
+    if (*sug) printf("          → %s\n", sug);
+  }
+  if (good) {
+    printf("  good:");
+    for (size_t i = 0; i < n; i++)
+      if (tact_finding_kind_of(res, i) == TACT_FINDING_GOOD) printf(" %s", tact_finding_rule(res, i));
+    putchar('\n');
+  }
+  const tact_result *cust = tact_result_customer(res);
+  if (cust)
+    printf("\n  customer: %s (p=%.2f), severity %d, wants %s\n",
+           tact_result_is_complaint(cust) ? "complaint" : "not a complaint",
+           tact_result_complaint_probability(cust), tact_result_severity(cust),
+           tact_result_requested_outcome(cust));
+  printf("\nscore %d/100 · %zu error%s, %zu warning%s, %zu info · %zu good\n",
+         tact_result_score(res), counts[2], counts[2] == 1 ? "" : "s", counts[1],
+         counts[1] == 1 ? "" : "s", counts[0], good);
+}
+
+/* The reply with every fix applied, left to right, skipping a fix that
+ * overlaps one already applied. */
+static void print_fixed(const tact_result *res) {
+  size_t len;
+  const char *text = tact_result_text(res, &len);
+  size_t at = 0, n = tact_result_finding_count(res);
+  for (size_t i = 0; i < n; i++) {
+    tact_span sp;
+    const char *fix = tact_finding_fix(res, i, &sp);
+    if (!fix || sp.start < at) continue;
+    fwrite(text + at, 1, sp.start - at, stdout);
+    fputs(fix, stdout);
+    at = sp.end;
+  }
+  fwrite(text + at, 1, len - at, stdout);
+  if (len && text[len - 1] != '\n') putchar('\n');
+}
+
+static const unsigned check_sections =
+    TACT_JSON_REVIEW | TACT_JSON_PROMISES | TACT_JSON_TIMES | TACT_JSON_TONE;
+
+static int check_one(const options *o, tact_engine *eng) {
+  size_t len, clen = 0;
+  char *reply = read_all(o->file, TACT_DEFAULT_MAX_INPUT_BYTES, &len), *cust = NULL;
+  if (!reply) return EXIT_USAGE;
+  if (o->customer_file) {
+    cust = read_all(o->customer_file, TACT_DEFAULT_MAX_INPUT_BYTES, &clen);
+    if (!cust) {
+      free(reply);
+      return EXIT_USAGE;
+    }
+  }
+  static const command review_cmd = {"check", 0, NULL, TACT_ROLE_AGENT};
+  tact_input in, cin;
+  fill_input(o, &review_cmd, &in);
+  in.text = reply, in.length = len;
+  fill_input(o, &review_cmd, &cin);
+  cin.text = cust, cin.length = clen;
+  tact_review_context ctx;
+  fill_context(o, &ctx, NULL);
+  tact_error err;
+  tact_result *res = tact_review(eng, cust ? &cin : NULL, &in, &ctx, &err);
+  int rc = 0;
+  if (!res) {
+    rc = report("cannot review", &err);
+  } else if (o->fix) {
+    print_fixed(res);
+  } else if (o->json) {
+    size_t jlen;
+    const char *json = tact_result_json(res, check_sections, &jlen, &err);
+    if (!json) rc = report("cannot write JSON", &err);
+    else printf("%s\n", json);
+  } else {
+    print_review(res, isatty(1));
+  }
+  if (res && !rc) rc = check_status(o, res);
+  tact_result_free(res);
+  free(reply);
+  free(cust);
+  return rc;
+}
+
+/* Per-rule totals over a batch, for the summary table. */
+typedef struct rule_tally {
+  char id[64];
+  size_t violations, missing, good;
+} rule_tally;
+
+static void tally(rule_tally *t, size_t *n, size_t cap, const tact_result *res) {
+  for (size_t i = 0; i < tact_result_finding_count(res); i++) {
+    const char *id = tact_finding_rule(res, i);
+    size_t k = 0;
+    while (k < *n && strcmp(t[k].id, id)) k++;
+    if (k == *n) {
+      if (*n == cap) continue;
+      memset(&t[k], 0, sizeof t[k]);
+      snprintf(t[k].id, sizeof t[k].id, "%s", id);
+      (*n)++;
+    }
+    tact_finding_kind kind = tact_finding_kind_of(res, i);
+    if (kind == TACT_FINDING_VIOLATION) t[k].violations++;
+    else if (kind == TACT_FINDING_MISSING) t[k].missing++;
+    else t[k].good++;
+  }
+}
+
+static void check_progress(size_t done, int tty) {
+  if (!tty || done % 100) return;
+  static const char bar[] = "##########";
+  size_t fill = (done / 100) % 11;
+  fprintf(stderr, "\rtact check [%-10.*s] %zu conversations", (int)fill, bar, done);
+}
+
+/* Batch review: {"customer": ..., "reply": ..., "name": ...} per line in,
+ * {"line": N, "result": {...}} per line out; a summary table on stderr. */
+static int check_jsonl(const options *o, tact_engine *eng) {
+  FILE *f = (!o->file || !strcmp(o->file, "-")) ? stdin : fopen(o->file, "rb");
+  if (!f) {
+    fprintf(stderr, "tact: cannot open '%s': %s\n", o->file, strerror(errno));
+    return EXIT_USAGE;
+  }
+  tact_error err;
+  tact_result *res = tact_result_new(eng, &err);
+  int tty = isatty(2), rc = 0;
+  char *line = NULL;
+  size_t cap = 0, lineno = 0, reviewed = 0, failed = 0, n_tally = 0;
+  double score_sum = 0;
+  rule_tally tallies[128];
+  ssize_t got;
+  static const command review_cmd = {"check", 0, NULL, TACT_ROLE_AGENT};
+  while (res && (got = getline(&line, &cap, f)) >= 0) {
+    lineno++;
+    if (got <= 1 && (got == 0 || line[0] == '\n')) continue;
+    size_t rlen = 0, clen = 0, nlen = 0;
+    char *reply = json_member(line, "reply", &rlen);
+    char *cust = json_member(line, "customer", &clen);
+    char *name = json_member(line, "name", &nlen);
+    tact_input in, cin;
+    fill_input(o, &review_cmd, &in);
+    in.text = reply, in.length = rlen;
+    fill_input(o, &review_cmd, &cin);
+    cin.text = cust, cin.length = clen;
+    tact_review_context ctx;
+    fill_context(o, &ctx, name);
+    if (!reply) {
+      printf("{\"line\":%zu,\"error\":\"no \\\"reply\\\" string member, or not a JSON object\"}\n",
+             lineno);
+      rc = EXIT_USAGE;
+    } else if (tact_review_into(eng, cust ? &cin : NULL, &in, &ctx, res, &err) != TACT_OK) {
+      printf("{\"line\":%zu,\"error\":\"%s\"}\n", lineno, tact_status_str(err.code));
+      rc = EXIT_USAGE;
+    } else {
+      size_t jlen;
+      const char *json = tact_result_json(res, check_sections, &jlen, &err);
+      if (json) printf("{\"line\":%zu,\"result\":%s}\n", lineno, json);
+      else rc = report("cannot write JSON", &err);
+      reviewed++;
+      score_sum += tact_result_score(res);
+      failed += (size_t)check_status(o, res);
+      tally(tallies, &n_tally, sizeof tallies / sizeof tallies[0], res);
+    }
+    free(reply);
+    free(cust);
+    free(name);
+    check_progress(lineno, tty);
+  }
+  if (tty) fputc('\n', stderr);
+  fprintf(stderr, "%-28s %10s %8s %6s\n", "rule", "violations", "missing", "good");
+  for (size_t k = 0; k < n_tally; k++)
+    fprintf(stderr, "%-28s %10zu %8zu %6zu\n", tallies[k].id, tallies[k].violations,
+            tallies[k].missing, tallies[k].good);
+  fprintf(stderr, "%zu reviewed, mean score %.1f, %zu at or above --fail-on\n", reviewed,
+          reviewed ? score_sum / (double)reviewed : 0.0, failed);
+  free(line);
+  tact_result_free(res);
+  if (f != stdin) fclose(f);
+  if (!rc && failed) rc = 1;
+  return rc;
+}
+
+static int run_check(const options *o) {
+  tact_error err;
+  tact_engine *eng = make_engine(o, &err);
+  if (!eng) return report("cannot load packs", &err);
+  int rc = o->jsonl ? check_jsonl(o, eng) : check_one(o, eng);
+  tact_engine_free(eng);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   options o;
   int rc = parse_args(argc, argv, &o);
@@ -727,5 +1082,6 @@ int main(int argc, char **argv) {
   }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (!strcmp(o.command, commands[i].name)) return run_analysis(&o, &commands[i]);
+  if (!strcmp(o.command, "check")) return run_check(&o);
   return usage_error("unknown command '%s'", o.command);
 }

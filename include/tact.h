@@ -512,10 +512,90 @@ TACT_API int tact_result_threat(const tact_result *res, tact_threat threat, tact
  * request or high anger). */
 TACT_API int tact_result_severity(const tact_result *res);
 
+/* ## Reply review
+ * An agent's reply checked against the do's and don'ts of good service, in
+ * its conversation: the customer's message it answers (optional) and what
+ * is known about the customer. The rules (ids, messages, suggestions, what
+ * triggers them) all come from the packs; docs/rules.md lists the default
+ * pack's. A review result is an ordinary result for the reply (tokens,
+ * tone, promises, ... all work on it) plus findings, a score and the
+ * analysis of the customer's message. */
+typedef enum tact_finding_kind {
+  TACT_FINDING_VIOLATION = 0, /* a don't is present in the reply */
+  TACT_FINDING_MISSING = 1,   /* a do was owed and is absent */
+  TACT_FINDING_GOOD = 2       /* a do is present */
+} tact_finding_kind;
+
+typedef enum tact_severity {
+  TACT_SEVERITY_INFO = 0,
+  TACT_SEVERITY_WARNING = 1,
+  TACT_SEVERITY_ERROR = 2
+} tact_severity;
+
+/* What the review knows beyond the two texts. Initialize with
+ * tact_review_context_init(); fields added later go after the last one and
+ * default to zero. The strings are read during the call only. */
+typedef struct tact_review_context {
+  size_t size;                 /* sizeof(tact_review_context) */
+  const char *customer_name;   /* NULL: looked for in the customer's message */
+  const char *profile;         /* a pack profile ("chat", "email", ...), NULL = none */
+  const char *const *disable;  /* rule ids not to run (unknown ids: TACT_E_ARG) */
+  size_t n_disable;
+  const char *const *only;     /* n_only > 0: run only these rule ids */
+  size_t n_only;
+} tact_review_context;
+
+TACT_API void tact_review_context_init(tact_review_context *ctx);
+
+/* Reviews `reply` (analyzed as TACT_ROLE_AGENT whatever its role field)
+ * answering `customer` (NULL when unknown; analyzed as TACT_ROLE_CUSTOMER).
+ * `ctx` may be NULL. Same errors as tact_analyze() for either input, plus
+ * TACT_E_ARG for an unknown profile or rule id. The engine is only read:
+ * many threads may review with one engine, each into its own result. */
+TACT_API tact_result *tact_review(const tact_engine *eng, const tact_input *customer,
+                                  const tact_input *reply, const tact_review_context *ctx,
+                                  tact_error *err);
+/* The same into a result from tact_result_new(), reusing its memory. */
+TACT_API tact_status tact_review_into(const tact_engine *eng, const tact_input *customer,
+                                      const tact_input *reply, const tact_review_context *ctx,
+                                      tact_result *res, tact_error *err);
+
+/* The reply's score 0..100 (formula in docs/rules.md); -1 when the result
+ * is not a review. */
+TACT_API int tact_result_score(const tact_result *res);
+/* The analysis of the customer's message (complaint, tone, ...), owned by
+ * `res`; NULL when the review had none or `res` is not a review. */
+TACT_API const tact_result *tact_result_customer(const tact_result *res);
+
+/* Findings in reply order (those without a span last). Strings are owned
+ * by the engine or the result and live as long as the result's contents. */
+TACT_API size_t tact_result_finding_count(const tact_result *res);
+/* The rule id ("say-no", "apologize", ...). */
+TACT_API const char *tact_finding_rule(const tact_result *res, size_t i);
+TACT_API tact_finding_kind tact_finding_kind_of(const tact_result *res, size_t i);
+TACT_API tact_severity tact_finding_severity(const tact_result *res, size_t i);
+/* 1 and the span in the reply's text (tact_result_text()), or 0 when the
+ * finding has none (a missing do, a whole-message limit). */
+TACT_API int tact_finding_span(const tact_result *res, size_t i, tact_span *span);
+/* What triggered it, in words: the matched phrase and its source, the
+ * statistic and its limit, or the customer's words that made a do owed. */
+TACT_API const char *tact_finding_evidence(const tact_result *res, size_t i);
+TACT_API const char *tact_finding_message(const tact_result *res, size_t i);
+/* Advice for the agent; "" when the rule gives none. */
+TACT_API const char *tact_finding_suggestion(const tact_result *res, size_t i);
+/* 0..1: how sure the rule is (the pack weight of the phrase, the complaint
+ * probability behind an owed do, ...). */
+TACT_API double tact_finding_confidence(const tact_result *res, size_t i);
+/* A machine-readable fix: the text to put in place of *span ("" deletes
+ * it), or NULL when the finding has none. */
+TACT_API const char *tact_finding_fix(const tact_result *res, size_t i, tact_span *span);
+TACT_API const char *tact_finding_kind_name(tact_finding_kind kind);
+TACT_API const char *tact_severity_name(tact_severity severity);
+
 /* ## JSON
  * The result as one JSON object (schema in docs/api.md): "text_length",
  * "stats", "tokens", "sentences", "matches", "tone", "times", "promises",
- * "complaint". `sections` picks members with
+ * "complaint", and for reviews "review" and "customer". `sections` picks members with
  * TACT_JSON_* bits; 0 means all of them. The string is owned by the result,
  * NUL-terminated and valid until the result is freed or reused. NULL with
  * TACT_E_NOMEM on allocation failure, TACT_E_ARG for a NULL result or unknown
@@ -528,7 +608,8 @@ enum {
   TACT_JSON_TIMES = 1u << 4,
   TACT_JSON_PROMISES = 1u << 5,
   TACT_JSON_TONE = 1u << 6,
-  TACT_JSON_COMPLAINT = 1u << 7
+  TACT_JSON_COMPLAINT = 1u << 7,
+  TACT_JSON_REVIEW = 1u << 8    /* score, findings and the customer's analysis */
 };
 TACT_API const char *tact_result_json(tact_result *res, unsigned sections, size_t *length,
                                       tact_error *err);

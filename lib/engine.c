@@ -147,6 +147,8 @@ tact_status tact_engine_build(tact_engine *eng, tact_error *err) {
     st = tact_promise_model_build(&eng->layers, eng->matcher, &eng->alloc, &eng->promises, err);
   if (st == TACT_OK)
     st = tact_complaint_model_build(&eng->layers, eng->matcher, &eng->alloc, &eng->complaint, err);
+  if (st == TACT_OK)
+    st = tact_review_model_build(&eng->layers, eng->matcher, &eng->alloc, &eng->review, err);
   if (st != TACT_OK) {
     eng->broken = 1;
     return st;
@@ -172,6 +174,7 @@ void tact_engine_free(tact_engine *eng) {
   tact_promise_model_free(eng->promises, &a);
   tact_tone_model_free(eng->tone, &a);
   tact_complaint_model_free(eng->complaint, &a);
+  tact_review_model_free(eng->review, &a);
   tact_matcher_free(eng->matcher, &a);
   tact_arena_free(&eng->arena);
   tact_free(&a, eng);

@@ -10,6 +10,7 @@
 #include "promise.h"
 #include "tone.h"
 #include "complaint.h"
+#include "review.h"
 
 struct tact_engine {
   tact_allocator alloc;
@@ -27,6 +28,7 @@ struct tact_engine {
   tact_promise_model *promises;
   tact_tone_model *tone;
   tact_complaint_model *complaint;
+  tact_review_model *review;
 };
 
 #endif

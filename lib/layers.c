@@ -109,6 +109,7 @@ static int apply_rule(tact_arena *ar, rule_slot *s, const tact_pack_rule *pr, co
   if (pr->severity) r->severity = pr->severity;
   if (pr->message) r->message = pr->message;
   if (pr->suggestion) r->suggestion = pr->suggestion;
+  if (pr->praise) r->praise = pr->praise;
   if (pr->has_min_confidence) r->min_confidence = pr->min_confidence;
   for (size_t i = 0; i < pr->n_clauses; i++)
     if (list_push(ar, &s->clauses, &pr->clauses[i])) return -1;
@@ -160,9 +161,12 @@ static tact_status check_rule(const tact_rule *r, const id_map *lmap, const lex_
                           r->type ? "kind" : "type");
   for (size_t i = 0; i < r->n_clauses; i++) {
     const tact_pack_clause *c = r->clauses[i];
-    const char *lists[4] = {c->lexicon, c->unless, c->with, c->facts};
-    for (int l = 0; l < 4; l++) {
-      for (const char *p = lists[l]; p && *p;) {
+    int when = c->type == TACT_CLAUSE_WHEN;
+    const char *lists[4] = {c->lexicon, when ? NULL : c->unless, c->with, c->facts};
+    for (int l = 0; l < 5; l++) {
+      if (l == 4 && !when) break;
+      const char *list = l == 4 ? c->unless : lists[l];
+      for (const char *p = list; p && *p;) {
         while (*p == ' ') p++;
         size_t k = 0;
         while (p[k] && p[k] != ' ') k++;
@@ -170,7 +174,7 @@ static tact_status check_rule(const tact_rule *r, const id_map *lmap, const lex_
         size_t idlen = k;
         p += k;
         if (!idlen) break;
-        if (l == 3) { /* facts: only customer:ID and reply:ID name lexicons */
+        if (l >= 3) { /* facts: only customer:ID and reply:ID name lexicons */
           if (idlen > 9 && strncmp(id, "customer:", 9) == 0) id += 9, idlen -= 9;
           else if (idlen > 6 && strncmp(id, "reply:", 6) == 0) id += 6, idlen -= 6;
           else continue;

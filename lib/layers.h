@@ -35,6 +35,7 @@ typedef struct tact_rule {
   const char *severity;
   const char *message;
   const char *suggestion;
+  const char *praise;
   double min_confidence;   /* 0 when no pack set it */
   const tact_pack_clause **clauses; /* in pack order; extend appends */
   size_t n_clauses;

@@ -25,7 +25,6 @@
 #define LABEL_VALUE 0x3fffffffu
 #define NO_NODE UINT32_MAX
 #define NO_SYM UINT32_MAX
-#define TACT_MATCH_MAX_STEM 256 /* longer words are matched exactly only */
 
 enum {
   CLASS_ANY = 0,
@@ -227,6 +226,8 @@ static size_t stem(const char *w, size_t n, char *out) {
   if (n >= 3 && out[n - 1] == out[n - 2] && is_consonant(out[n - 1])) n--;
   return n;
 }
+
+size_t tact_stem(const char *w, size_t n, char *out) { return stem(w, n, out); }
 
 /* Splits a pattern into labels. Returns the label count, or 0 with `err` set. */
 typedef struct pattern_ctx {

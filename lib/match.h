@@ -54,6 +54,11 @@ tact_status tact_matcher_scan(const tact_matcher *m, const tact_text *t, const t
 const tact_compiled_entry *tact_matcher_entry(const tact_matcher *m, uint32_t i);
 size_t tact_matcher_entry_count(const tact_matcher *m);
 
+/* The matcher's stem of a normalized word (`n` <= TACT_MATCH_MAX_STEM bytes)
+ * into `out` (room for n bytes); returns its length. A matching key only. */
+#define TACT_MATCH_MAX_STEM 256
+size_t tact_stem(const char *w, size_t n, char *out);
+
 void tact_match_state_free(tact_match_state *st, const tact_allocator *a);
 
 #endif

@@ -100,7 +100,8 @@ typedef struct tact_pack_clause {
   const char *signal;    /* use, limit, cover: a signal name, or NULL */
   const char *stat;      /* limit: a statistic name, or NULL */
   const char *facts;     /* when: space-separated fact names */
-  const char *unless;    /* use: space-separated lexicon ids that cancel a hit nearby, or NULL */
+  const char *unless;    /* use: lexicon ids that cancel a hit nearby; when: facts that
+                          * cancel the clause (space-separated), or NULL */
   const char *with;      /* use: space-separated lexicon ids a hit needs nearby, or NULL */
   const char *scope;     /* sentence | near | message; NULL = the clause's default */
   double min, max;       /* limit bounds; has_min / has_max say which are set */
@@ -116,6 +117,7 @@ typedef struct tact_pack_rule {
   const char *severity;   /* info | warning | error; NULL when not given (extend) */
   const char *message;    /* NULL when absent */
   const char *suggestion; /* NULL when absent */
+  const char *praise;     /* do rules: the message of a "good" finding; NULL when absent */
   double min_confidence;  /* findings below it are dropped; has_min_confidence says if set */
   int has_min_confidence;
   tact_pack_clause *clauses; /* document order */

@@ -831,6 +831,7 @@ static tact_status build_rule_children(builder *b, const xmlNode *n, tact_pack_r
     tact_status st = TACT_OK;
     if (is_elem(c, "message")) st = build_single_text(b, c, &r->message);
     else if (is_elem(c, "suggestion")) st = build_single_text(b, c, &r->suggestion);
+    else if (is_elem(c, "praise")) st = build_single_text(b, c, &r->praise);
     else if (is_elem(c, "use")) st = build_clause(b, c, TACT_CLAUSE_USE, &r->clauses[r->n_clauses++]);
     else if (is_elem(c, "when")) st = build_clause(b, c, TACT_CLAUSE_WHEN, &r->clauses[r->n_clauses++]);
     else if (is_elem(c, "limit")) st = build_clause(b, c, TACT_CLAUSE_LIMIT, &r->clauses[r->n_clauses++]);

@@ -15,6 +15,7 @@
 #include "timex.h"
 #include "tone.h"
 #include "complaint.h"
+#include "review.h"
 
 struct tact_result {
   const tact_engine *engine;
@@ -30,6 +31,9 @@ struct tact_result {
   int64_t now;            /* the reference time used */
   tact_timex_list times;
   tact_promise_list promises;
+  tact_result *customer;  /* the customer's message of a review, created on first need */
+  int reviewed, has_customer;
+  tact_review_out review;
   tact_buf json;
 };
 
@@ -67,6 +71,8 @@ void tact_result_free(tact_result *res) {
   tact_tz_free(res->tz, &a);
   tact_timex_list_free(&res->times, &a);
   tact_promise_list_free(&res->promises, &a);
+  tact_result_free(res->customer);
+  tact_review_out_free(&res->review, &a);
   tact_buf_free(&a, &res->json);
   tact_free(&a, res);
 }
@@ -81,6 +87,8 @@ static void clear(tact_result *res) {
   memset(&res->complaint, 0, sizeof res->complaint);
   res->times.n = 0;
   res->promises.n = 0;
+  res->reviewed = res->has_customer = 0;
+  res->review.n = 0;
   res->json.len = 0;
 }
 
@@ -503,6 +511,217 @@ const char *tact_certainty_name(tact_certainty certainty) {
   return (unsigned)certainty < 4 ? names[certainty] : "none";
 }
 
+/* ## Reply review */
+
+void tact_review_context_init(tact_review_context *ctx) {
+  if (!ctx) return;
+  memset(ctx, 0, sizeof *ctx);
+  ctx->size = sizeof *ctx;
+}
+
+/* Resolves rule switches against the engine's rules into `off` (one byte
+ * per rule, from the result's memory). */
+static tact_status read_rule_list(const tact_engine *eng, const char *const *ids, size_t n,
+                                  const char *what, unsigned char *off, unsigned char value,
+                                  tact_error *err) {
+  if (n && !ids) return tact_fail(err, TACT_E_ARG, "review context: %s is NULL but n_%s is %zu", what, what, n);
+  for (size_t i = 0; i < n; i++) {
+    long r = ids[i] ? tact_review_model_find_rule(eng->review, ids[i]) : -1;
+    if (r < 0)
+      return tact_fail(err, TACT_E_ARG, "review context: %s[%zu] '%.64s' is not a rule id", what,
+                       i, ids[i] ? ids[i] : "(null)");
+    off[r] = value;
+  }
+  return TACT_OK;
+}
+
+static tact_status analyze_as(const tact_engine *eng, const tact_input *in, tact_role role,
+                              tact_result *res, tact_error *err) {
+  tact_input copy;
+  tact_status st = read_input(in, &copy, err);
+  if (st != TACT_OK) return st;
+  copy.role = role;
+  return tact_analyze_into(eng, &copy, res, err);
+}
+
+static void review_message(tact_result *r, tact_review_message *m) {
+  m->text = r->text.data ? r->text.data : "";
+  m->len = r->text.len;
+  m->t = &r->tokens;
+  m->hits = &r->match;
+  m->tone = &r->tone;
+  m->times = &r->times;
+  m->promises = &r->promises;
+  m->complaint = &r->complaint;
+}
+
+tact_status tact_review_into(const tact_engine *eng, const tact_input *customer,
+                             const tact_input *reply, const tact_review_context *ctx,
+                             tact_result *res, tact_error *err) {
+  tact_review_context c;
+  tact_review_context_init(&c);
+  if (ctx) {
+    if (ctx->size < offsetof(tact_review_context, customer_name) + sizeof ctx->customer_name ||
+        ctx->size > (1u << 16))
+      return tact_fail(err, TACT_E_ARG,
+                       "tact_review_context.size is %zu; initialize it with "
+                       "tact_review_context_init()",
+                       ctx->size);
+    memcpy(&c, ctx, ctx->size < sizeof c ? ctx->size : sizeof c);
+  }
+  if (!eng || !res) return tact_fail(err, TACT_E_ARG, "%s is NULL", eng ? "result" : "engine");
+  if (res->engine != eng) return tact_fail(err, TACT_E_ARG, "result was created for another engine");
+  if (!eng->built)
+    return tact_fail(err, TACT_E_STATE, "engine is not built; call tact_engine_build() first");
+  tact_review_options opt = {c.customer_name, -1, NULL};
+  if (c.profile) {
+    opt.profile = tact_review_model_find_profile(eng->review, c.profile);
+    if (opt.profile < 0)
+      return tact_fail(err, TACT_E_ARG, "review context: no pack defines profile '%.64s'", c.profile);
+  }
+  if (customer) {
+    if (!res->customer) {
+      res->customer = tact_result_new(eng, err);
+      if (!res->customer) return TACT_E_NOMEM;
+    }
+    tact_status st = analyze_as(eng, customer, TACT_ROLE_CUSTOMER, res->customer, err);
+    if (st != TACT_OK) {
+      clear(res);
+      return st;
+    }
+  }
+  tact_status st = analyze_as(eng, reply, TACT_ROLE_AGENT, res, err);
+  if (st != TACT_OK) return st;
+  size_t n_rules = tact_review_model_rule_count(eng->review);
+  unsigned char *off = NULL;
+  if (c.n_only || c.n_disable) {
+    if (tact_grow(&res->alloc, (void **)&res->review.rule_off, &res->review.cap_rule_off,
+                  n_rules + 1, 1)) {
+      clear(res);
+      return tact_fail(err, TACT_E_NOMEM, "out of memory reviewing a reply");
+    }
+    off = res->review.rule_off;
+    memset(off, c.n_only ? 1 : 0, n_rules + 1);
+    st = read_rule_list(eng, c.only, c.n_only, "only", off, 0, err);
+    if (st == TACT_OK) st = read_rule_list(eng, c.disable, c.n_disable, "disable", off, 1, err);
+    if (st != TACT_OK) {
+      clear(res);
+      return st;
+    }
+    opt.rule_off = off;
+  }
+  tact_review_message rm, cm;
+  review_message(res, &rm);
+  if (customer) review_message(res->customer, &cm);
+  st = tact_review_run(eng->review, eng->matcher, &rm, customer ? &cm : NULL, &opt, &res->alloc,
+                       &res->review, err);
+  if (st != TACT_OK) {
+    clear(res);
+    return st;
+  }
+  res->reviewed = 1;
+  res->has_customer = customer != NULL;
+  return TACT_OK;
+}
+
+tact_result *tact_review(const tact_engine *eng, const tact_input *customer,
+                         const tact_input *reply, const tact_review_context *ctx,
+                         tact_error *err) {
+  tact_result *res = tact_result_new(eng, err);
+  if (!res) return NULL;
+  if (tact_review_into(eng, customer, reply, ctx, res, err) != TACT_OK) {
+    tact_result_free(res);
+    return NULL;
+  }
+  return res;
+}
+
+int tact_result_score(const tact_result *res) {
+  return res && res->reviewed ? res->review.score : -1;
+}
+
+const tact_result *tact_result_customer(const tact_result *res) {
+  return res && res->reviewed && res->has_customer ? res->customer : NULL;
+}
+
+size_t tact_result_finding_count(const tact_result *res) {
+  return res && res->reviewed ? res->review.n : 0;
+}
+
+static const tact_finding_rec *finding_at(const tact_result *res, size_t i) {
+  return res && res->reviewed && i < res->review.n ? &res->review.items[i] : NULL;
+}
+
+static const tact_rule *finding_rule(const tact_result *res, const tact_finding_rec *f) {
+  return tact_review_model_rule(res->engine->review, f->rule);
+}
+
+const char *tact_finding_rule(const tact_result *res, size_t i) {
+  const tact_finding_rec *f = finding_at(res, i);
+  return f ? finding_rule(res, f)->id : NULL;
+}
+
+tact_finding_kind tact_finding_kind_of(const tact_result *res, size_t i) {
+  const tact_finding_rec *f = finding_at(res, i);
+  return f ? (tact_finding_kind)f->kind : TACT_FINDING_VIOLATION;
+}
+
+tact_severity tact_finding_severity(const tact_result *res, size_t i) {
+  const tact_finding_rec *f = finding_at(res, i);
+  return f ? (tact_severity)f->severity : TACT_SEVERITY_INFO;
+}
+
+int tact_finding_span(const tact_result *res, size_t i, tact_span *span) {
+  const tact_finding_rec *f = finding_at(res, i);
+  if (span) *span = no_span;
+  if (!f || !f->has_span) return 0;
+  if (span) span->start = f->start, span->end = f->end;
+  return 1;
+}
+
+const char *tact_finding_evidence(const tact_result *res, size_t i) {
+  const tact_finding_rec *f = finding_at(res, i);
+  return f ? res->review.strings.data + f->evidence : NULL;
+}
+
+const char *tact_finding_message(const tact_result *res, size_t i) {
+  const tact_finding_rec *f = finding_at(res, i);
+  if (!f) return NULL;
+  const tact_rule *r = finding_rule(res, f);
+  const char *m = f->kind == TACT_FINDING_GOOD && r->praise ? r->praise : r->message;
+  return m ? m : r->id;
+}
+
+const char *tact_finding_suggestion(const tact_result *res, size_t i) {
+  const tact_finding_rec *f = finding_at(res, i);
+  if (!f) return NULL;
+  const char *s = finding_rule(res, f)->suggestion;
+  return s ? s : "";
+}
+
+double tact_finding_confidence(const tact_result *res, size_t i) {
+  const tact_finding_rec *f = finding_at(res, i);
+  return f ? f->confidence : 0;
+}
+
+const char *tact_finding_fix(const tact_result *res, size_t i, tact_span *span) {
+  const tact_finding_rec *f = finding_at(res, i);
+  if (span) *span = no_span;
+  if (!f || !f->has_fix) return NULL;
+  if (span) span->start = f->start, span->end = f->end;
+  return f->replace;
+}
+
+const char *tact_finding_kind_name(tact_finding_kind kind) {
+  static const char *const names[] = {"violation", "missing", "good"};
+  return (unsigned)kind < 3 ? names[kind] : "violation";
+}
+
+const char *tact_severity_name(tact_severity severity) {
+  static const char *const names[] = {"info", "warning", "error"};
+  return (unsigned)severity < 3 ? names[severity] : "info";
+}
+
 static void json_span(tact_json *j, size_t start, size_t end) {
   tact_json_key(j, "start");
   tact_json_uint(j, start);
@@ -784,11 +1003,70 @@ static void json_promises(tact_json *j, const tact_result *res) {
   tact_json_array_end(j);
 }
 
+static void json_review(tact_json *j, tact_result *res) {
+  tact_json_key(j, "review");
+  if (!res->reviewed) {
+    tact_json_null(j);
+    return;
+  }
+  tact_json_object_begin(j);
+  tact_json_key(j, "score");
+  tact_json_uint(j, (size_t)res->review.score);
+  tact_json_key(j, "findings");
+  tact_json_array_begin(j);
+  for (size_t i = 0; i < res->review.n; i++) {
+    tact_json_object_begin(j);
+    tact_json_key(j, "rule");
+    tact_json_cstring(j, tact_finding_rule(res, i));
+    tact_json_key(j, "kind");
+    tact_json_cstring(j, tact_finding_kind_name(tact_finding_kind_of(res, i)));
+    tact_json_key(j, "severity");
+    tact_json_cstring(j, tact_severity_name(tact_finding_severity(res, i)));
+    tact_span sp;
+    if (tact_finding_span(res, i, &sp)) {
+      json_span(j, sp.start, sp.end);
+      tact_json_key(j, "text");
+      tact_json_string(j, res->text.data + sp.start, sp.end - sp.start);
+    }
+    tact_json_key(j, "confidence");
+    tact_json_double(j, tact_finding_confidence(res, i));
+    tact_json_key(j, "evidence");
+    tact_json_cstring(j, tact_finding_evidence(res, i));
+    tact_json_key(j, "message");
+    tact_json_cstring(j, tact_finding_message(res, i));
+    tact_json_key(j, "suggestion");
+    tact_json_cstring(j, tact_finding_suggestion(res, i));
+    const char *fix = tact_finding_fix(res, i, &sp);
+    if (fix) {
+      tact_json_key(j, "fix");
+      tact_json_object_begin(j);
+      json_span(j, sp.start, sp.end);
+      tact_json_key(j, "replacement");
+      tact_json_cstring(j, fix);
+      tact_json_object_end(j);
+    }
+    tact_json_object_end(j);
+  }
+  tact_json_array_end(j);
+  tact_json_object_end(j);
+  tact_json_key(j, "customer");
+  if (!res->has_customer) {
+    tact_json_null(j);
+    return;
+  }
+  tact_json_object_begin(j);
+  tact_json_key(j, "text_length");
+  tact_json_uint(j, res->customer->text.len);
+  json_tone(j, res->customer);
+  json_complaint(j, res->customer);
+  tact_json_object_end(j);
+}
+
 const char *tact_result_json(tact_result *res, unsigned sections, size_t *length,
                              tact_error *err) {
   const unsigned all = TACT_JSON_STATS | TACT_JSON_TOKENS | TACT_JSON_SENTENCES |
                        TACT_JSON_MATCHES | TACT_JSON_TIMES | TACT_JSON_PROMISES | TACT_JSON_TONE |
-                       TACT_JSON_COMPLAINT;
+                       TACT_JSON_COMPLAINT | TACT_JSON_REVIEW;
   if (length) *length = 0;
   if (!res) {
     tact_fail(err, TACT_E_ARG, "result is NULL");
@@ -812,6 +1090,7 @@ const char *tact_result_json(tact_result *res, unsigned sections, size_t *length
   if (sections & TACT_JSON_TIMES) json_times(&j, res);
   if (sections & TACT_JSON_PROMISES) json_promises(&j, res);
   if (sections & TACT_JSON_COMPLAINT) json_complaint(&j, res);
+  if (sections & TACT_JSON_REVIEW) json_review(&j, res);
   tact_json_object_end(&j);
   if (j.failed) {
     tact_fail(err, TACT_E_NOMEM, "out of memory writing JSON");
