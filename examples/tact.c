@@ -26,6 +26,8 @@ static const char usage[] =
     "  check     review an agent's reply (FILE) against the do's and don'ts: findings\n"
     "            with rule ids, suggestions and a score; exit 1 at --fail-on\n"
     "  tokens    the tokens with byte spans, kinds and normalized forms\n"
+    "  pack test FILE...  load packs over the default one and run every rule's\n"
+    "            examples; exit 1 if one disagrees with its rule\n"
     "  version   print the library version\n"
     "  help      print this text\n"
     "\n"
@@ -60,6 +62,7 @@ static const char usage[] =
 
 typedef struct options {
   const char *command;
+  const char *subcommand; /* pack test */
   const char *file;
   int json;
   const char *packs[MAX_PACKS];
@@ -196,6 +199,11 @@ static int parse_args(int argc, char **argv, options *o) {
       return usage_error("unknown option '%s'", a);
     } else if (!o->command) {
       o->command = a;
+    } else if (!strcmp(o->command, "pack") && !o->subcommand) {
+      o->subcommand = a;
+    } else if (!strcmp(o->command, "pack")) {
+      if (o->n_packs == MAX_PACKS) return usage_error("too many packs (at most %s)", "64");
+      o->packs[o->n_packs++] = a;
     } else if (!o->file) {
       o->file = a;
     } else {
@@ -1067,6 +1075,26 @@ static int run_check(const options *o) {
   return rc;
 }
 
+/* ## pack test: every rule example, one line per failure */
+
+static int run_pack(const options *o) {
+  if (!o->subcommand || strcmp(o->subcommand, "test"))
+    return usage_error("unknown pack command '%s' (use: tact pack test FILE...)",
+                       o->subcommand ? o->subcommand : "");
+  tact_error err;
+  tact_engine *eng = make_engine(o, &err);
+  if (!eng) return report("cannot load packs", &err);
+  size_t n = tact_engine_example_count(eng), failed = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (tact_engine_run_example(eng, i, &err) == TACT_OK) continue;
+    failed++;
+    printf("FAIL %s\n", err.message);
+  }
+  printf("%zu examples, %zu passed, %zu failed\n", n, n - failed, failed);
+  tact_engine_free(eng);
+  return failed ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
   options o;
   int rc = parse_args(argc, argv, &o);
@@ -1083,5 +1111,6 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (!strcmp(o.command, commands[i].name)) return run_analysis(&o, &commands[i]);
   if (!strcmp(o.command, "check")) return run_check(&o);
+  if (!strcmp(o.command, "pack")) return run_pack(&o);
   return usage_error("unknown command '%s'", o.command);
 }

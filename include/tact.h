@@ -137,7 +137,10 @@ enum {
    * becomes a symbol token whose normalized form is U+FFFD; spans stay exact. */
   TACT_CONFIG_REPAIR_UTF8 = 1u << 0,
   /* Do not load the compiled-in default pack (start from nothing). */
-  TACT_CONFIG_NO_DEFAULT_PACK = 1u << 1
+  TACT_CONFIG_NO_DEFAULT_PACK = 1u << 1,
+  /* tact_engine_build() also runs every rule's <example>s and fails with
+   * TACT_E_PACK on the first that disagrees (see tact_engine_run_example). */
+  TACT_CONFIG_STRICT_PACKS = 1u << 2
 };
 
 /* Default limits, used where a tact_config field is 0. */
@@ -195,6 +198,19 @@ TACT_API tact_status tact_engine_build(tact_engine *eng, tact_error *err);
 TACT_API size_t tact_engine_pack_count(const tact_engine *eng);
 /* The id attribute of pack i (0 = bottom layer), or NULL if out of range. */
 TACT_API const char *tact_engine_pack_id(const tact_engine *eng, size_t i);
+
+/* ## Rule examples
+ * Every <example> of every layered rule is a test. A "fires" example must
+ * give a finding of its rule (a violation for a don't; for a do, "missing"
+ * when the rule has <when> facts, else "good"); a "quiet" one must not; an
+ * example's fix="..." must equal the text with the rule's fixes applied.
+ * Examples are reviewed with only their rule enabled, their customer="..."
+ * as the customer's message, and the reference time 2026-03-02T10:00:00Z. */
+TACT_API size_t tact_engine_example_count(const tact_engine *eng);
+/* Runs example i of a built engine: TACT_OK when it agrees; TACT_E_PACK when
+ * not, with err naming the rule, the example's pack and line, and what the
+ * review found; TACT_E_ARG when i is out of range. Thread-safe. */
+TACT_API tact_status tact_engine_run_example(const tact_engine *eng, size_t i, tact_error *err);
 
 /* Frees the engine. Every result analyzed with it must be freed first, or
  * at least never touched again. NULL is ignored. */

@@ -36,7 +36,8 @@ static tact_status read_config(const tact_config *in, tact_config *out, tact_err
   if (!out->max_input_bytes) out->max_input_bytes = TACT_DEFAULT_MAX_INPUT_BYTES;
   if (!out->max_pack_bytes) out->max_pack_bytes = TACT_DEFAULT_MAX_PACK_BYTES;
   if (!out->max_pack_depth) out->max_pack_depth = TACT_DEFAULT_MAX_PACK_DEPTH;
-  if (out->flags & ~(unsigned)(TACT_CONFIG_REPAIR_UTF8 | TACT_CONFIG_NO_DEFAULT_PACK))
+  if (out->flags & ~(unsigned)(TACT_CONFIG_REPAIR_UTF8 | TACT_CONFIG_NO_DEFAULT_PACK |
+                             TACT_CONFIG_STRICT_PACKS))
     return tact_fail(err, TACT_E_ARG, "tact_config.flags has unknown bits 0x%x", out->flags);
   return TACT_OK;
 }
@@ -156,6 +157,17 @@ tact_status tact_engine_build(tact_engine *eng, tact_error *err) {
   tact_pack_loader_free(eng->loader);
   eng->loader = NULL;
   eng->built = 1;
+  if (eng->flags & TACT_CONFIG_STRICT_PACKS) {
+    size_t n = tact_engine_example_count(eng);
+    for (size_t i = 0; i < n; i++) {
+      st = tact_engine_run_example(eng, i, err);
+      if (st != TACT_OK) {
+        eng->built = 0;
+        eng->broken = 1;
+        return st;
+      }
+    }
+  }
   return TACT_OK;
 }
 

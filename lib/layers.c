@@ -61,7 +61,7 @@ typedef struct lex_slot {
 
 typedef struct rule_slot {
   tact_rule rule;
-  ptr_list clauses, examples;
+  ptr_list clauses, examples, example_sources;
   int dead;
 } rule_slot;
 
@@ -97,7 +97,7 @@ static int apply_rule(tact_arena *ar, rule_slot *s, const tact_pack_rule *pr, co
   }
   if (pr->mode == TACT_LAYER_OVERRIDE || s->dead) {
     memset(&s->rule, 0, sizeof s->rule);
-    s->clauses.n = s->examples.n = 0;
+    s->clauses.n = s->examples.n = s->example_sources.n = 0;
   }
   s->dead = 0;
   tact_rule *r = &s->rule;
@@ -114,7 +114,9 @@ static int apply_rule(tact_arena *ar, rule_slot *s, const tact_pack_rule *pr, co
   for (size_t i = 0; i < pr->n_clauses; i++)
     if (list_push(ar, &s->clauses, &pr->clauses[i])) return -1;
   for (size_t i = 0; i < pr->n_examples; i++)
-    if (list_push(ar, &s->examples, &pr->examples[i])) return -1;
+    if (list_push(ar, &s->examples, &pr->examples[i]) ||
+        list_push(ar, &s->example_sources, (void *)source))
+      return -1;
   return 0;
 }
 
@@ -221,6 +223,7 @@ static tact_status finish(tact_arena *ar, lex_slot *lex, size_t n_lex, rule_slot
     r->clauses = (const tact_pack_clause **)rules[i].clauses.items;
     r->n_clauses = rules[i].clauses.n;
     r->examples = (const tact_pack_example **)rules[i].examples.items;
+    r->example_sources = (const char **)rules[i].example_sources.items;
     r->n_examples = rules[i].examples.n;
     tact_status st = check_rule(r, lmap, lex, err);
     if (st != TACT_OK) return st;

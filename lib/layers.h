@@ -40,6 +40,7 @@ typedef struct tact_rule {
   const tact_pack_clause **clauses; /* in pack order; extend appends */
   size_t n_clauses;
   const tact_pack_example **examples;
+  const char **example_sources; /* the pack of each example */
   size_t n_examples;
   const char *source;
   unsigned line;

@@ -859,9 +859,9 @@ static tact_status build_rule(builder *b, const xmlNode *n, tact_pack_rule *r) {
   if (st == TACT_OK && r->has_min_confidence && (r->min_confidence < 0 || r->min_confidence > 1))
     return bad_attr(b, n, "min-confidence", attr(n, "min-confidence"), "a number in 0..1");
   if (st != TACT_OK) return st;
-  /* Only a rule being switched off may leave out what it is. */
-  if (r->mode != TACT_LAYER_DISABLE && !r->type) return missing_attr(b, n, "type");
-  if (r->mode != TACT_LAYER_DISABLE && !r->kind) return missing_attr(b, n, "kind");
+  /* Only a rule being switched off or extended may leave out what it is. */
+  if (r->mode == TACT_LAYER_OVERRIDE && !r->type) return missing_attr(b, n, "type");
+  if (r->mode == TACT_LAYER_OVERRIDE && !r->kind) return missing_attr(b, n, "kind");
   return build_rule_children(b, n, r);
 }
 

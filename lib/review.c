@@ -129,11 +129,14 @@ struct tact_review_model {
 
 static const char *const SEVERITY_NAMES[] = {"info", "warning", "error"};
 
+/* "pack:line: rule 'id': <what> '<name>'<tail>" */
 static tact_status rule_fail(const tact_rule *r, unsigned line, tact_error *err, const char *what,
                              const char *name) {
+  const char *tail = strchr(what, '|'); /* "unknown signal|; docs/packs.md lists them" */
+  int what_len = tail ? (int)(tail - what) : (int)strlen(what);
   return tact_fail_pack(err, TACT_E_PACK, r->source, line ? line : r->line, 0,
-                        "%s:%u: rule '%s': %s '%s'", r->source, line ? line : r->line, r->id,
-                        what, name);
+                        "%s:%u: rule '%s': %.*s '%s'%s", r->source, line ? line : r->line, r->id,
+                        what_len, what, name, tail ? tail + 1 : "");
 }
 
 static tact_status watch(tact_review_model *rm, long lexicon, const tact_rule *r, unsigned line,
@@ -199,7 +202,7 @@ static tact_status compile_atoms(tact_review_model *rm, const char *list, const 
       a->id = (uint16_t)bit;
     } else {
       int f = name_index(name, strlen(name), FACTS, FACT_COUNT);
-      if (f < 0) return rule_fail(r, c->line, err, "unknown fact (docs/packs.md lists them)", name);
+      if (f < 0) return rule_fail(r, c->line, err, "unknown fact|; docs/packs.md lists the facts", name);
       a->id = (uint16_t)f;
     }
   }
@@ -230,12 +233,12 @@ static tact_status compile_source(tact_review_model *rm, const tact_pack_clause 
     *id = (uint32_t)lx;
   } else if (c->signal) {
     int s = name_index(c->signal, strlen(c->signal), SIGNALS, SIG_COUNT);
-    if (s < 0) return rule_fail(r, c->line, err, "unknown signal (docs/packs.md lists them)", c->signal);
+    if (s < 0) return rule_fail(r, c->line, err, "unknown signal|; docs/packs.md lists the signals", c->signal);
     *src = SRC_SIGNAL;
     *id = (uint32_t)s;
   } else {
     int s = name_index(c->stat, strlen(c->stat), STATS, STAT_COUNT);
-    if (s < 0) return rule_fail(r, c->line, err, "unknown stat (docs/packs.md lists them)", c->stat);
+    if (s < 0) return rule_fail(r, c->line, err, "unknown stat|; docs/packs.md lists the stats", c->stat);
     *src = SRC_STAT;
     *id = (uint32_t)s;
   }
@@ -648,6 +651,42 @@ static void dedupe_triggers(review_ctx *c, size_t from) {
 
 /* ## Facts */
 
+/* A name signing off the bytes [start, end) of the customer's message. */
+static int signature_name(review_ctx *c, const tact_review_message *cm, size_t start, size_t end) {
+  const tact_text *t = cm->t;
+  if (end - start > 60 || end == start) return 0;
+  size_t first = t->n_tokens, count = 0;
+  for (size_t i = 0; i < t->n_tokens; i++) {
+    if (t->tokens[i].start < start || t->tokens[i].end > end) continue;
+    if (first == t->n_tokens) first = i;
+    count++;
+  }
+  if (first == t->n_tokens) return 0;
+  size_t i = first;
+  static const char *const signoffs[] = {"thanks", "thank", "you", "regards", "cheers", "best",
+                                         "sincerely", "from", "kind", "warm", "many", NULL};
+  while (i < first + count) { /* dashes, sign-off words, commas */
+    size_t l;
+    const char *w = tact_text_norm(t, i, &l);
+    int skip = t->tokens[i].kind == TACT_TOKEN_PUNCT || t->tokens[i].kind == TACT_TOKEN_SYMBOL;
+    for (int s = 0; signoffs[s] && !skip; s++) skip = lower_eq(w, l, signoffs[s], strlen(signoffs[s]));
+    if (!skip) break;
+    i++;
+  }
+  size_t last = first + count;
+  while (last > i && t->tokens[last - 1].kind == TACT_TOKEN_PUNCT) last--;
+  if (last - i < 1 || last - i > 2) return 0;
+  for (size_t k = i; k < last; k++)
+    if (t->tokens[k].kind != TACT_TOKEN_WORD || !(t->tokens[k].flags & TACT_TOKEN_CAPITALIZED) ||
+        (t->tokens[k].flags & TACT_TOKEN_ALL_CAPS))
+      return 0;
+  size_t n = t->tokens[i].end - t->tokens[i].start;
+  if (n >= sizeof c->name) return 0;
+  memcpy(c->name, cm->text + t->tokens[i].start, n);
+  c->name_len = n;
+  return 1;
+}
+
 static void find_name(review_ctx *c) {
   c->name_len = 0;
   const char *given = c->opt->customer_name;
@@ -670,7 +709,8 @@ static void find_name(review_ctx *c) {
     size_t at = 0;
     if (lower_eq(w0, l0, "name", 4) && lower_eq(w1, l1, "is", 2)) at = i + 2;
     else if (lower_eq(w0, l0, "this", 4) && lower_eq(w1, l1, "is", 2) &&
-             t->tokens[i].start == t->sentences[t->tokens[i].sentence].start)
+             (t->tokens[i].start == t->sentences[t->tokens[i].sentence].start ||
+              (i > 0 && is_punct(t, i - 1, ','))))
       at = i + 2;
     (void)w2;
     (void)l2;
@@ -684,43 +724,28 @@ static void find_name(review_ctx *c) {
       }
     }
   }
-  /* A signature: the last line is a capitalized word or two after an
-   * optional dash or sign-off ("— Maria", "Thanks, Maria", "Maria Lopez"). */
+  /* A signature: the last line (or sentence) is a capitalized word or two
+   * after an optional dash or sign-off ("— Maria", "Thanks, Maria"). */
   size_t end = cm->len;
   while (end && (cm->text[end - 1] == ' ' || cm->text[end - 1] == '\n' || cm->text[end - 1] == '\r' ||
                  cm->text[end - 1] == '\t'))
     end--;
   size_t start = end;
   while (start && cm->text[start - 1] != '\n') start--;
-  if (end - start > 60 || end == start) return;
-  size_t first = t->n_tokens, count = 0;
-  for (size_t i = 0; i < t->n_tokens; i++) {
-    if (t->tokens[i].start < start || t->tokens[i].end > end) continue;
-    if (first == t->n_tokens) first = i;
-    count++;
+  if (signature_name(c, cm, start, end)) return;
+  if (t->n_sentences) {
+    const tact_sentence *last = &t->sentences[t->n_sentences - 1];
+    if (signature_name(c, cm, last->start, last->end)) return;
   }
-  if (first == t->n_tokens) return;
-  size_t i = first;
-  static const char *const signoffs[] = {"thanks", "thank", "regards", "cheers", "best", "sincerely", "from", NULL};
-  while (i < first + count) { /* skip dashes, sign-off words and commas */
-    size_t l;
-    const char *w = tact_text_norm(t, i, &l);
-    int skip = t->tokens[i].kind == TACT_TOKEN_PUNCT || t->tokens[i].kind == TACT_TOKEN_SYMBOL;
-    for (int s = 0; signoffs[s] && !skip; s++) skip = lower_eq(w, l, signoffs[s], strlen(signoffs[s]));
-    if (lower_eq(w, l, "you", 3)) skip = 1;
-    if (!skip) break;
-    i++;
-  }
-  size_t words = first + count - i;
-  if (words < 1 || words > 2) return;
-  for (size_t k = i; k < first + count; k++)
-    if (t->tokens[k].kind != TACT_TOKEN_WORD || !(t->tokens[k].flags & TACT_TOKEN_CAPITALIZED) ||
-        (t->tokens[k].flags & TACT_TOKEN_ALL_CAPS))
+  /* "... is late. — Maria": the words after a final dash or comma. */
+  for (size_t k = t->n_tokens, seen = 0; k-- > 0 && seen < 4; seen++) {
+    if (t->tokens[k].kind != TACT_TOKEN_PUNCT) continue;
+    if (is_punct(t, k, ',') || is_punct(t, k, '-') || norm_is(t, k, "\xE2\x80\x94") ||
+        norm_is(t, k, "\xE2\x80\x93")) {
+      if (k + 1 < t->n_tokens) signature_name(c, cm, t->tokens[k + 1].start, end);
       return;
-  size_t n = t->tokens[i].end - t->tokens[i].start;
-  if (n >= sizeof c->name) return;
-  memcpy(c->name, cm->text + t->tokens[i].start, n);
-  c->name_len = n;
+    }
+  }
 }
 
 static int count_questions(const tact_text *t) {
@@ -978,6 +1003,26 @@ static tact_status check_cover(review_ctx *c, size_t rule) {
 
 /* ## Findings and the score */
 
+/* A fix that deletes a phrase also takes the comma and spaces after it,
+ * and at the start of a sentence capitalizes what follows: "Unfortunately,
+ * that size is out" -> "That size is out". */
+static void fix_deletion(const review_ctx *c, const tact_trigger *t, tact_finding_rec *f) {
+  static const char *const upper[26] = {"A", "B", "C", "D", "E", "F", "G", "H", "I",
+                                        "J", "K", "L", "M", "N", "O", "P", "Q", "R",
+                                        "S", "T", "U", "V", "W", "X", "Y", "Z"};
+  const tact_review_message *msg = c->msg[SIDE_REPLY];
+  const char *text = msg->text;
+  size_t end = f->end;
+  if (end < msg->len && (text[end] == ',' || text[end] == ';' || text[end] == ':')) end++;
+  while (end < msg->len && (text[end] == ' ' || text[end] == '\t')) end++;
+  const tact_sentence *se = &msg->t->sentences[msg->t->tokens[t->first].sentence];
+  if (f->start == se->start && end < msg->len && text[end] >= 'a' && text[end] <= 'z') {
+    f->replace = upper[text[end] - 'a'];
+    end++;
+  }
+  f->end = (uint32_t)end;
+}
+
 static tact_status add_finding(review_ctx *c, size_t rule, tact_finding_kind kind,
                                const tact_trigger *t, double conf, const char *evidence) {
   const rv_rule *r = &c->rm->rules[rule];
@@ -995,7 +1040,10 @@ static tact_status add_finding(review_ctx *c, size_t rule, tact_finding_kind kin
     f->has_span = 1;
     f->start = tx->tokens[t->first].start;
     f->end = tx->tokens[t->first + t->n - 1].end;
-    if (t->replace && kind == TACT_FINDING_VIOLATION) f->has_fix = 1, f->replace = t->replace;
+    if (t->replace && kind == TACT_FINDING_VIOLATION) {
+      f->has_fix = 1, f->replace = t->replace;
+      if (!*t->replace) fix_deletion(c, t, f);
+    }
   }
   f->evidence = o->strings.len;
   if (tact_buf_append(c->a, &o->strings, evidence, strlen(evidence) + 1)) return nomem(c);
