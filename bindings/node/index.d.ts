@@ -136,10 +136,69 @@ export interface Analysis {
   complaint: Complaint | null;
 }
 
+export interface ReviewOptions extends TimeOptions {
+  /** The customer's message the reply answers; omit it when unknown. */
+  customer?: string | null;
+  /** The customer's name; default: looked for in their message. */
+  name?: string | null;
+  /** A pack profile ("chat", "email", ...); an unknown one throws TactError. */
+  profile?: string | null;
+  /** Rule ids not to run; an unknown id throws TactError ("invalid argument"). */
+  disable?: Iterable<string> | null;
+  /** When not empty, run only these rule ids. */
+  only?: Iterable<string> | null;
+}
+
+/** A machine-readable fix: put `replacement` in place of `reply.slice(start, end)` ("" deletes). */
+export interface Fix extends Span {
+  replacement: string;
+}
+
+export type FindingKind = 'violation' | 'missing' | 'good';
+export type Severity = 'info' | 'warning' | 'error';
+
+export interface Finding {
+  /** The rule id ("say-no", "apologize", ...). */
+  rule: string;
+  /** violation: a don't is present; missing: a do was owed and is absent; good: a do is present. */
+  kind: FindingKind | string;
+  severity: Severity | string;
+  /** String indices into the reply, or null (with `end` and `text`) when the finding has no span. */
+  start: number | null;
+  end: number | null;
+  /** `reply.slice(start, end)`, or null. */
+  text: string | null;
+  /** What triggered it: the matched phrase, the statistic, or the customer's words that made a do owed. */
+  evidence: string;
+  message: string;
+  /** Advice for the agent; "" when the rule gives none. */
+  suggestion: string;
+  /** 0..1: how sure the rule is. */
+  confidence: number;
+  fix: Fix | null;
+}
+
+export interface Review {
+  /** The reply. */
+  text: string;
+  /** 0..100. */
+  score: number;
+  /** In reply order; those without a span last. */
+  findings: Finding[];
+  /** The customer's message classified (as `classify` does), or null without one. */
+  customer: Complaint | null;
+  /** The customer's message's tone (spans index the customer's text), or null. */
+  customerTone: Tone | null;
+  /** The reply's tone, time expressions and promises. */
+  tone: Tone | null;
+  times: TimeExpression[];
+  promises: Commitment[];
+}
+
 /** A libtact failure. */
 export class TactError extends Error {
   constructor(code: number, status: string, message: string, offset?: number | null,
-              source?: string, line?: number);
+              source?: string, line?: number, input?: 'reply' | 'customer' | null);
   /** The tact_status value (1 = TACT_E_ARG ... 9 = TACT_E_INTERNAL). */
   code: number;
   /** Its description: "invalid argument", "invalid UTF-8", "unusable input", "limit exceeded", ... */
@@ -150,6 +209,8 @@ export class TactError extends Error {
   source: string;
   /** 1-based line in the rule pack, or 0. */
   line: number;
+  /** For `review`: the text `offset` points into, "reply" or "customer"; else null. */
+  input: 'reply' | 'customer' | null;
 }
 
 /** The default pack plus any `packs`; immutable once made, share it. */
@@ -163,6 +224,8 @@ export class Engine {
   promises(text: string, options?: TimeOptions): Commitment[];
   /** Complaint classification of a customer message. */
   classify(text: string): Complaint;
+  /** Reviews an agent's reply (in its conversation) against the packs' do's and don'ts. */
+  review(reply: string, options?: ReviewOptions): Review;
   /** Frees the engine now (it is also freed when garbage-collected). Idempotent. */
   close(): void;
 }
@@ -175,5 +238,5 @@ export const ROLES: Readonly<Record<Role, number>>;
 /** The TACT_JSON_* section bits of tact.h. */
 export const SECTIONS: Readonly<{
   stats: number; tokens: number; sentences: number; matches: number;
-  times: number; promises: number; tone: number; complaint: number;
+  times: number; promises: number; tone: number; complaint: number; review: number;
 }>;

@@ -4,8 +4,9 @@
  * compile step).
  *
  * The binding stays thin, like the Python one: each call analyzes the text in
- * C, asks the library for its JSON rendering (tact_result_json) and turns that
- * into plain objects. Spans are converted from the library's UTF-8 byte
+ * C (tact_analyze, or tact_review for a reply in its conversation), asks the
+ * library for its JSON rendering (tact_result_json) and turns that into plain
+ * objects. Spans are converted from the library's UTF-8 byte
  * offsets into JavaScript string indices (UTF-16 code units), so
  * `text.slice(m.start, m.end)` is the matched text even for emoji.
  *
@@ -31,6 +32,7 @@ const SECTIONS = Object.freeze({
   promises: 1 << 5,
   tone: 1 << 6,
   complaint: 1 << 7,
+  review: 1 << 8,
 });
 
 const CONFIG_REPAIR_UTF8 = 1;
@@ -39,10 +41,12 @@ const CONFIG_NO_DEFAULT_PACK = 2;
 /**
  * A libtact failure: `code` (number), `status` (its name, e.g. "invalid
  * UTF-8"), `message`, and where they apply `offset` (string index into the
- * text, else null), `source` and `line` (rule packs).
+ * text, else null), `source` and `line` (rule packs). For Engine#review,
+ * `input` says which text `offset` points into: "reply" or "customer" (else
+ * null).
  */
 class TactError extends Error {
-  constructor(code, status, message, offset = null, source = '', line = 0) {
+  constructor(code, status, message, offset = null, source = '', line = 0, input = null) {
     super(message);
     this.name = 'TactError';
     this.code = code;
@@ -50,6 +54,7 @@ class TactError extends Error {
     this.offset = offset;
     this.source = source;
     this.line = line;
+    this.input = input;
   }
 }
 
@@ -114,6 +119,10 @@ const InputT = struct('tact_input', {
   size: 'size_t', text: 'const uint8_t *', length: 'size_t', role: 'int', format: 'int',
   now: 'int64_t', time_zone: 'const char *', locale: 'const char *',
 });
+const ReviewContextT = struct('tact_review_context', {
+  size: 'size_t', customer_name: 'const char *', profile: 'const char *',
+  disable: 'const char **', n_disable: 'size_t', only: 'const char **', n_only: 'size_t',
+});
 opaque('tact_engine');
 opaque('tact_result');
 
@@ -128,6 +137,8 @@ const C = {
   engine_build: lib.func('int tact_engine_build(tact_engine *eng, _Out_ tact_error *err)'),
   engine_free: lib.func('void tact_engine_free(tact_engine *eng)'),
   analyze: lib.func('tact_result *tact_analyze(tact_engine *eng, const tact_input *in, _Out_ tact_error *err)'),
+  review_context_init: lib.func('void tact_review_context_init(_Inout_ tact_review_context *ctx)'),
+  review: lib.func('tact_result *tact_review(tact_engine *eng, const tact_input *customer, const tact_input *reply, const tact_review_context *ctx, _Out_ tact_error *err)'),
   result_json: lib.func('void *tact_result_json(tact_result *res, unsigned int sections, _Out_ size_t *length, _Out_ tact_error *err)'),
   result_free: lib.func('void tact_result_free(tact_result *res)'),
 };
@@ -137,12 +148,16 @@ const C = {
 (function checkLayout() {
   const cfg = {};
   const inp = {};
+  const rctx = {};
   C.config_init(cfg);
   C.input_init(inp);
-  if (Number(cfg.size) !== koffi.sizeof(ConfigT) || Number(inp.size) !== koffi.sizeof(InputT)) {
+  C.review_context_init(rctx);
+  if (Number(cfg.size) !== koffi.sizeof(ConfigT) || Number(inp.size) !== koffi.sizeof(InputT) ||
+      Number(rctx.size) !== koffi.sizeof(ReviewContextT)) {
     throw new Error(`libtact at ${libraryPath} does not match these bindings (struct sizes differ: ` +
                     `tact_config ${cfg.size} vs ${koffi.sizeof(ConfigT)}, ` +
-                    `tact_input ${inp.size} vs ${koffi.sizeof(InputT)})`);
+                    `tact_input ${inp.size} vs ${koffi.sizeof(InputT)}, ` +
+                    `tact_review_context ${rctx.size} vs ${koffi.sizeof(ReviewContextT)})`);
   }
 })();
 
@@ -236,15 +251,19 @@ function offsetFns(data, map) {
 
 const NO_OFFSET = 0xffffffffffffffffn;
 
-function toError(err, data, map) {
+function rawOffset(err) {
+  return typeof err.offset === 'bigint' ? err.offset : BigInt(Math.trunc(Number(err.offset)));
+}
+
+function toError(err, data, map, input = null) {
   const code = err.code;
   let offset = null;
-  const raw = typeof err.offset === 'bigint' ? err.offset : BigInt(Math.trunc(Number(err.offset)));
+  const raw = rawOffset(err);
   if (data && raw !== NO_OFFSET && raw >= 0n && raw <= BigInt(data.length)) {
     offset = map ? map[Number(raw)] : Number(raw);
   }
   return new TactError(code, C.status_str(code), err.message, offset, err.source || '',
-                       Number(err.line) || 0);
+                       Number(err.line) || 0, offset === null ? null : input);
 }
 
 // ---------------------------------------------------------------- inputs
@@ -324,6 +343,35 @@ function complaint(doc, off) {
   };
 }
 
+function finding(f, off) {
+  const hasSpan = typeof f.start === 'number';
+  const fx = f.fix;
+  return {
+    rule: f.rule, kind: f.kind, severity: f.severity,
+    start: hasSpan ? off.off(f.start) : null, end: hasSpan ? off.offEnd(f.end) : null,
+    text: hasSpan ? f.text : null,
+    evidence: f.evidence, message: f.message, suggestion: f.suggestion, confidence: f.confidence,
+    fix: fx ? { ...span(fx, off), replacement: fx.replacement } : null,
+  };
+}
+
+// An optional string argument for a C string: null/undefined stay null.
+function cString(value, what) {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
+  if (value.includes('\0')) throw new TypeError(`${what} must not contain NUL`);
+  return value;
+}
+
+// A list of rule ids: an array (or other iterable) of strings, not one string.
+function ruleIds(values, what) {
+  if (values === undefined || values === null) return [];
+  if (typeof values === 'string' || typeof values[Symbol.iterator] !== 'function') {
+    throw new TypeError(`${what} must be an array of rule ids`);
+  }
+  return Array.from(values, (v) => cString(v, `each ${what} rule id`) ?? '');
+}
+
 // The JSON text of a result: `length` bytes at `ptr`, decoded before the
 // result is freed. koffi.view() maps the memory without a size limit.
 function readUtf8(ptr, length) {
@@ -397,9 +445,8 @@ class Engine {
     this.close();
   }
 
-  _json(text, sections, role, opts) {
-    if (typeof text !== 'string') throw new TypeError('text must be a string');
-    if (!this._handle) throw new Error('engine is closed');
+  _input(text, role, opts, what = 'text') {
+    if (typeof text !== 'string') throw new TypeError(`${what} must be a string`);
     const { now, tz, locale } = opts || {};
     const { data, map } = encode(text);
     const inp = {};
@@ -410,19 +457,34 @@ class Engine {
     inp.now = unixSeconds(now);
     inp.time_zone = tz || null;
     inp.locale = locale || null;
+    return { inp, data, map };
+  }
+
+  _checkOpen() {
+    if (!this._handle) throw new Error('engine is closed');
+  }
+
+  // The JSON of `res` as an object; frees `res`.
+  static _render(res, sections) {
     const err = {};
-    const res = C.analyze(this._handle, inp, err);
-    if (!res) throw toError(err, data, map);
-    let doc;
     try {
       const length = [0];
       const ptr = C.result_json(res, sections, length, err);
       if (!ptr) throw toError(err);
-      doc = JSON.parse(readUtf8(ptr, Number(length[0])));
+      return JSON.parse(readUtf8(ptr, Number(length[0])));
     } finally {
       C.result_free(res);
     }
-    return { doc, off: offsetFns(data, map) };
+  }
+
+  _json(text, sections, role, opts) {
+    if (typeof text !== 'string') throw new TypeError('text must be a string');
+    this._checkOpen();
+    const { inp, data, map } = this._input(text, role, opts);
+    const err = {};
+    const res = C.analyze(this._handle, inp, err);
+    if (!res) throw toError(err, data, map);
+    return { doc: Engine._render(res, sections), off: offsetFns(data, map) };
   }
 
   /**
@@ -470,6 +532,67 @@ class Engine {
     const { doc, off } = this._json(text, SECTIONS.times | SECTIONS.promises, 'agent',
                                     { now, tz, locale });
     return promises(doc, off);
+  }
+
+  /**
+   * Reviews the agent's `reply` against the packs' do's and don'ts, answering
+   * the customer's message `customer` (omit it when unknown). `name` is the
+   * customer's name (else looked for in their message); `profile` a pack
+   * profile; `disable` rule ids not to run; `only` (when not empty) the rule
+   * ids to run; `now`, `tz` and `locale` anchor time expressions in both
+   * texts. An unknown profile or rule id throws TactError ("invalid
+   * argument").
+   */
+  review(reply, options = {}) {
+    const {
+      customer, name, profile, disable, only, now, tz, locale,
+    } = options || {};
+    if (typeof reply !== 'string') throw new TypeError('reply must be a string');
+    if (customer !== undefined && customer !== null && typeof customer !== 'string') {
+      throw new TypeError('customer must be a string');
+    }
+    this._checkOpen();
+    const when = { now, tz, locale };
+    const r = this._input(reply, 'agent', when, 'reply');
+    const c = typeof customer === 'string' ? this._input(customer, 'customer', when, 'customer') : null;
+    const ctx = {};
+    C.review_context_init(ctx);
+    ctx.customer_name = cString(name, 'name');
+    ctx.profile = cString(profile, 'profile');
+    const dis = ruleIds(disable, 'disable');
+    const ony = ruleIds(only, 'only');
+    ctx.disable = dis.length ? dis : null;
+    ctx.n_disable = dis.length;
+    ctx.only = ony.length ? ony : null;
+    ctx.n_only = ony.length;
+    const err = {};
+    const res = C.review(this._handle, c ? c.inp : null, r.inp, ctx, err);
+    if (!res) {
+      // An offset points into the text that failed; the customer's message
+      // is analyzed first, so if it fails alone it is that one.
+      if (c && rawOffset(err) !== NO_OFFSET) {
+        const cerr = {};
+        const cres = C.analyze(this._handle, c.inp, cerr);
+        if (!cres) throw toError(err, c.data, c.map, 'customer');
+        C.result_free(cres);
+      }
+      throw toError(err, r.data, r.map, 'reply');
+    }
+    const doc = Engine._render(res, SECTIONS.review | SECTIONS.tone | SECTIONS.promises |
+                                    SECTIONS.times);
+    const off = offsetFns(r.data, r.map);
+    const cu = doc.customer;
+    const coff = c ? offsetFns(c.data, c.map) : null;
+    return {
+      text: reply,
+      score: doc.review.score,
+      findings: doc.review.findings.map((f) => finding(f, off)),
+      customer: cu ? complaint(cu, coff) : null,
+      customerTone: cu ? tone(cu, coff) : null,
+      tone: tone(doc, off),
+      times: (doc.times || []).map((t) => time(t, off)),
+      promises: promises(doc, off),
+    };
   }
 }
 

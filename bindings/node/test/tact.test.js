@@ -157,6 +157,125 @@ test('classify the acceptance example', () => {
   assert.equal(engine.analyze('fine', { role: 'agent' }).complaint, null);
 });
 
+const fs = require('node:fs');
+
+function example(name) {
+  return fs.readFileSync(path.join(ROOT, 'examples', 'conversations', name), 'utf8');
+}
+
+test('review the refund example', () => {
+  const customer = example('refund-customer.txt');
+  const poor = engine.review(example('refund-reply-poor.txt'), { customer });
+  const rules = new Set(poor.findings.map((f) => `${f.rule}|${f.kind}`));
+  for (const r of ['say-no|violation', 'blame-customer|violation', 'apologize|missing',
+                   'timeframe|missing']) assert.ok(rules.has(r), r);
+  assert.ok(poor.score >= 0 && poor.score < 50);
+  let spanless = false;
+  for (const f of poor.findings) {
+    assert.ok(['violation', 'missing', 'good'].includes(f.kind));
+    assert.ok(['info', 'warning', 'error'].includes(f.severity));
+    assert.ok(f.confidence >= 0 && f.confidence <= 1 && f.message && f.evidence);
+    assert.equal(typeof f.suggestion, 'string');
+    if (f.start === null) {
+      assert.equal(f.end, null);
+      assert.equal(f.text, null);
+      spanless = true;
+    } else {
+      assert.ok(!spanless, 'findings without a span come last');
+      assert.equal(poor.text.slice(f.start, f.end), f.text);
+    }
+  }
+  const blame = poor.findings.find((f) => f.rule === 'blame-customer');
+  assert.equal(blame.severity, 'error');
+  assert.equal(blame.text, 'You should have');
+  assert.ok(poor.customer.isComplaint);
+  assert.equal(poor.customer.requestedOutcome, 'refund');
+  const churn = poor.customer.churn;
+  assert.equal(customer.slice(churn.start, churn.end), churn.text);
+  assert.ok(poor.customerTone.scores.sentiment < 0);
+  assert.ok(poor.tone.scores.blame > 0);
+
+  const good = engine.review(example('refund-reply-good.txt'), { customer });
+  assert.ok(good.score > 85, String(good.score));
+  assert.deepEqual(good.findings.filter((f) => f.kind !== 'good' &&
+                                                (f.severity === 'warning' || f.severity === 'error')), []);
+  assert.ok(good.promises.some((p) => p.action === 'refund'));
+  for (const f of good.findings) {
+    if (f.start !== null) assert.equal(good.text.slice(f.start, f.end), f.text);
+  }
+});
+
+test('review spans are string indices for non-ASCII text', () => {
+  const reply = 'Zoë, we can\'t refund 😞 this — please be advised that you should have read the policy.';
+  const r = engine.review(reply);
+  assert.equal(r.customer, null);
+  assert.equal(r.customerTone, null);
+  const byRule = Object.fromEntries(r.findings.map((f) => [f.rule, f]));
+  assert.equal(byRule['say-no'].text, "we can't");
+  assert.deepEqual([byRule['say-no'].start, byRule['say-no'].end], [5, 13]);
+  assert.equal(byRule['blame-customer'].text, 'you should have');
+  const spanned = r.findings.filter((f) => f.start !== null);
+  assert.ok(spanned.length >= 3);
+  for (const f of spanned) {
+    assert.equal(reply.slice(f.start, f.end), f.text);
+    if (f.fix) assert.ok(f.fix.start >= 0 && f.fix.start <= f.fix.end && f.fix.end <= reply.length);
+  }
+  const fx = r.findings.find((f) => f.fix).fix;
+  const fixed = reply.slice(0, fx.start) + fx.replacement + reply.slice(fx.end);
+  assert.ok(!fixed.includes('advised') && fixed.endsWith('read the policy.'), fixed);
+});
+
+test('review disable, only and errors', () => {
+  const reply = "Unfortunately we can't refund this. You should have read the policy.";
+  let rules = new Set(engine.review(reply).findings.map((f) => f.rule));
+  assert.ok(rules.has('say-no') && rules.has('blame-customer'));
+  rules = new Set(engine.review(reply, { disable: ['say-no'] }).findings.map((f) => f.rule));
+  assert.ok(!rules.has('say-no') && rules.has('blame-customer'));
+  assert.deepEqual([...new Set(engine.review(reply, { only: ['blame-customer'] })
+    .findings.map((f) => f.rule))], ['blame-customer']);
+  let err = catchError(() => engine.review(reply, { disable: ['say-no', 'no-such-rule'] }));
+  assert.ok(err instanceof tact.TactError);
+  assert.equal(err.status, 'invalid argument');
+  assert.equal(err.code, 1);
+  assert.match(err.message, /no-such-rule/);
+  err = catchError(() => engine.review(reply, { only: ['nope'] }));
+  assert.equal(err.status, 'invalid argument');
+  err = catchError(() => engine.review(reply, { profile: 'no-such-profile' }));
+  assert.equal(err.status, 'invalid argument');
+  assert.match(err.message, /no-such-profile/);
+  assert.throws(() => engine.review(reply, { disable: 'say-no' }), TypeError);
+  assert.throws(() => engine.review(reply, { disable: [42] }), TypeError);
+  assert.throws(() => engine.review(reply, { customer: 42 }), TypeError);
+  assert.throws(() => engine.review(Buffer.from('bytes')), TypeError);
+  // Text errors say which text the offset is in.
+  err = catchError(() => engine.review('fine', { customer: '😞 ok \ud800' }));
+  assert.equal(err.status, 'invalid UTF-8');
+  assert.equal(err.input, 'customer');
+  assert.equal(err.offset, 6); // byte 7: 😞 is two UTF-16 units
+  err = catchError(() => engine.review('é\x00', { customer: 'ok' }));
+  assert.equal(err.status, 'unusable input');
+  assert.equal(err.input, 'reply');
+  assert.equal(err.offset, 1);
+});
+
+test('review: name makes use-name owed', () => {
+  const reply = "Thanks for writing in. We'll refund you within 3 business days.";
+  assert.ok(!engine.review(reply).findings.some((f) => f.rule === 'use-name'));
+  const missing = engine.review(reply, { name: 'Zoë' }).findings.filter((f) => f.rule === 'use-name');
+  assert.deepEqual(missing.map((f) => [f.kind, f.start, f.end]), [['missing', null, null]]);
+  const used = engine.review(`Zoë, ${reply}`, { name: 'Zoë' }).findings.filter((f) => f.rule === 'use-name');
+  assert.deepEqual(used.map((f) => [f.kind, f.start, f.end, f.text]), [['good', 0, 3, 'Zoë']]);
+});
+
+test('review: now and time zone', () => {
+  const reply = 'I’ll call you back tomorrow at 10am.';
+  const r = engine.review(reply, { customer: 'Nobody has called me back!', now: '2026-03-06T16:00:00Z',
+                                   tz: 'Europe/Berlin' });
+  assert.equal(r.promises[0].action, 'callback');
+  assert.equal(r.promises[0].timeframe.intervalEnd.toISOString(), '2026-03-07T09:00:00.000Z');
+  assert.equal(reply.slice(r.times[0].start, r.times[0].end), 'tomorrow at 10am');
+});
+
 function catchError(fn) {
   try {
     fn();

@@ -1,5 +1,5 @@
 'use strict';
-// Many concurrent calls. Koffi calls are synchronous: they run on the calling
+// Many concurrent calls (analyze and review). Koffi calls are synchronous: they run on the calling
 // JavaScript thread, so real parallelism needs worker_threads. Each worker
 // loads this package (the process shares one copy of koffi and libtact) and
 // builds its own Engine; the workers share nothing but the library. The
@@ -21,6 +21,8 @@ function summary(engine, text) {
     matches: r.matches.map((m) => [m.lexicon, m.start, m.end]),
     promises: r.promises.map((p) => [p.action, p.start, p.end,
                                      p.timeframe && p.timeframe.intervalEnd.toISOString()]),
+    review: (({ score, findings }) => [score, findings.map((f) => [f.rule, f.kind, f.start, f.end])])(
+      engine.review(text, { customer: 'Where is my refund?? I want it now.', name: 'Zoë' })),
   };
 }
 
@@ -58,6 +60,7 @@ test('many concurrent calls over a worker_threads pool', async () => {
   engine.close();
   assert.ok(expected[0].matches.length > 0);
   assert.ok(expected[3].promises.length > 0);
+  assert.ok(expected[0].review[1].length > 0);
   const results = await Promise.all(Array.from({ length: WORKERS }, runWorker));
   assert.equal(results.length, WORKERS);
   for (const got of results) assert.deepEqual(got, expected);

@@ -1,7 +1,8 @@
 """tact — Python bindings for libtact, over its C ABI with ctypes.
 
-The binding stays thin: each call analyzes the text in C, asks the library
-for its JSON rendering and turns that into dataclasses. Spans are converted
+The binding stays thin: each call analyzes the text in C (``tact_analyze``,
+or ``tact_review`` for a reply in its conversation), asks the library for its
+JSON rendering and turns that into dataclasses. Spans are converted
 from the library's byte offsets into ``str`` indices, so ``text[m.start:m.end]``
 is the matched text even for non-ASCII input.
 
@@ -17,11 +18,12 @@ import datetime as _dt
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Union
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 __all__ = [
     "Engine", "Error", "Analysis", "Token", "Sentence", "Match", "Tone", "Evidence",
-    "TimeExpression", "Promise", "Complaint", "Threat", "library_version",
+    "TimeExpression", "Promise", "Complaint", "Threat", "Review", "Finding", "Fix",
+    "library_version",
 ]
 
 ROLES = {None: 0, "unknown": 0, "agent": 1, "customer": 2}
@@ -30,13 +32,15 @@ ROLES = {None: 0, "unknown": 0, "agent": 1, "customer": 2}
 class Error(Exception):
     """A libtact failure: ``code`` (int), ``status`` (its name), ``message``,
     and where it applies ``offset`` (str index into the text), ``source`` and
-    ``line`` (rule packs)."""
+    ``line`` (rule packs). For ``Engine.review`` ``input`` says which text
+    ``offset`` points into: "reply" or "customer" (else None)."""
 
     def __init__(self, code: int, status: str, message: str, offset: Optional[int] = None,
-                 source: str = "", line: int = 0):
+                 source: str = "", line: int = 0, input: Optional[str] = None):
         super().__init__(message)
         self.code, self.status, self.message = code, status, message
         self.offset, self.source, self.line = offset, source, line
+        self.input = input
 
 
 class _Error(ctypes.Structure):
@@ -60,6 +64,13 @@ class _Input(ctypes.Structure):
     _fields_ = [("size", ctypes.c_size_t), ("text", ctypes.c_char_p), ("length", ctypes.c_size_t),
                 ("role", ctypes.c_int), ("format", ctypes.c_int), ("now", ctypes.c_int64),
                 ("time_zone", ctypes.c_char_p), ("locale", ctypes.c_char_p)]
+
+
+class _ReviewContext(ctypes.Structure):
+    _fields_ = [("size", ctypes.c_size_t), ("customer_name", ctypes.c_char_p),
+                ("profile", ctypes.c_char_p), ("disable", ctypes.POINTER(ctypes.c_char_p)),
+                ("n_disable", ctypes.c_size_t), ("only", ctypes.POINTER(ctypes.c_char_p)),
+                ("n_only", ctypes.c_size_t)]
 
 
 _NO_OFFSET = ctypes.c_size_t(-1).value
@@ -98,6 +109,9 @@ def _load():
         "tact_engine_build": ([P, E], ctypes.c_int),
         "tact_engine_free": ([P], None),
         "tact_analyze": ([P, ctypes.POINTER(_Input), E], P),
+        "tact_review_context_init": ([ctypes.POINTER(_ReviewContext)], None),
+        "tact_review": ([P, ctypes.POINTER(_Input), ctypes.POINTER(_Input),
+                         ctypes.POINTER(_ReviewContext), E], P),
         "tact_result_json": ([P, ctypes.c_uint, ctypes.POINTER(ctypes.c_size_t), E], P),
         "tact_result_free": ([P], None),
     }
@@ -106,10 +120,12 @@ def _load():
         fn.argtypes, fn.restype = args, res
     # The structs above must match the header: the library's init functions
     # write sizeof(struct) into `size`, which tells us at once if they differ.
-    cfg, inp = _Config(), _Input()
+    cfg, inp, rctx = _Config(), _Input(), _ReviewContext()
     lib.tact_config_init(ctypes.byref(cfg))
     lib.tact_input_init(ctypes.byref(inp))
-    if cfg.size != ctypes.sizeof(_Config) or inp.size != ctypes.sizeof(_Input):
+    lib.tact_review_context_init(ctypes.byref(rctx))
+    if (cfg.size != ctypes.sizeof(_Config) or inp.size != ctypes.sizeof(_Input)
+            or rctx.size != ctypes.sizeof(_ReviewContext)):
         raise OSError("libtact at %s does not match these bindings (struct sizes differ)" % lib._name)
     return lib
 
@@ -142,7 +158,7 @@ class _Offsets:
         return byte_offset if self._ascii else self._index[byte_offset]
 
 
-def _raise(err: _Error, offsets: Optional[_Offsets] = None):
+def _raise(err: _Error, offsets: Optional[_Offsets] = None, input: Optional[str] = None):
     code = err.code
     offset = None
     if err.offset != _NO_OFFSET and offsets is not None:
@@ -151,7 +167,8 @@ def _raise(err: _Error, offsets: Optional[_Offsets] = None):
         except IndexError:
             offset = None
     raise Error(code, _lib.tact_status_str(code).decode(), err.message.decode("utf-8", "replace"),
-                offset, err.source.decode("utf-8", "replace"), err.line)
+                offset, err.source.decode("utf-8", "replace"), err.line,
+                input if offset is not None else None)
 
 
 @dataclass
@@ -257,6 +274,60 @@ class Analysis:
     complaint: Optional[Complaint] = None
 
 
+@dataclass
+class Fix:
+    """A machine-readable fix: put ``replacement`` in place of
+    ``reply[start:end]`` ("" deletes it)."""
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass
+class Finding:
+    """One finding of a review. ``kind`` is "violation" (a don't is present),
+    "missing" (a do was owed and is absent) or "good" (a do is present);
+    ``severity`` is "info", "warning" or "error". ``span`` is the (start, end)
+    str indices into the reply, so ``reply[start:end] == text``; None (and
+    ``text`` None) when the finding has no span (a missing do, a
+    whole-message limit)."""
+    rule: str
+    kind: str
+    severity: str
+    span: Optional[Tuple[int, int]]
+    text: Optional[str]
+    evidence: str
+    message: str
+    suggestion: str
+    confidence: float
+    fix: Optional[Fix] = None
+
+    @property
+    def start(self) -> Optional[int]:
+        return self.span[0] if self.span else None
+
+    @property
+    def end(self) -> Optional[int]:
+        return self.span[1] if self.span else None
+
+
+@dataclass
+class Review:
+    """An agent's reply reviewed in its conversation: ``score`` 0..100, the
+    ``findings`` in reply order (those without a span last), the analysis of
+    the customer's message (``customer``, the classification ``classify``
+    gives, and ``customer_tone``; both None without a customer message) and
+    the reply's own ``tone``, ``times`` and ``promises``."""
+    text: str
+    score: int
+    findings: List[Finding]
+    customer: Optional[Complaint] = None
+    customer_tone: Optional[Tone] = None
+    tone: Optional[Tone] = None
+    times: List[TimeExpression] = field(default_factory=list)
+    promises: List[Promise] = field(default_factory=list)
+
+
 def _unix(now) -> int:
     if now is None:
         return 0
@@ -326,13 +397,10 @@ class Engine:
     def __exit__(self, *exc):
         self.close()
 
-    def _json(self, text: str, sections: int, role, now, tz, locale):
+    def _input(self, text: str, role, now, tz, locale, what: str = "text"):
         if not isinstance(text, str):
-            raise TypeError("text must be str")
-        if not self._handle:
-            raise ValueError("engine is closed")
+            raise TypeError("%s must be str" % what)
         data = text.encode("utf-8", "surrogatepass")
-        offsets = _Offsets(text, data)
         inp = _Input()
         _lib.tact_input_init(ctypes.byref(inp))
         inp.text, inp.length = data, len(data)
@@ -340,19 +408,32 @@ class Engine:
         inp.now = _unix(now)
         inp.time_zone = tz.encode() if tz else None
         inp.locale = locale.encode() if locale else None
+        return inp, _Offsets(text, data)
+
+    def _check_open(self):
+        if not self._handle:
+            raise ValueError("engine is closed")
+
+    def _render(self, res, sections: int) -> dict:
+        """The JSON of ``res`` as a dict; frees ``res``."""
         err = _Error()
-        res = _lib.tact_analyze(self._handle, ctypes.byref(inp), ctypes.byref(err))
-        if not res:
-            _raise(err, offsets)
         try:
             length = ctypes.c_size_t()
             ptr = _lib.tact_result_json(res, sections, ctypes.byref(length), ctypes.byref(err))
             if not ptr:
                 _raise(err)
-            doc = json.loads(ctypes.string_at(ptr, length.value).decode("utf-8"))
+            return json.loads(ctypes.string_at(ptr, length.value).decode("utf-8"))
         finally:
             _lib.tact_result_free(res)
-        return doc, offsets
+
+    def _json(self, text: str, sections: int, role, now, tz, locale):
+        inp, offsets = self._input(text, role, now, tz, locale)
+        self._check_open()
+        err = _Error()
+        res = _lib.tact_analyze(self._handle, ctypes.byref(inp), ctypes.byref(err))
+        if not res:
+            _raise(err, offsets)
+        return self._render(res, sections), offsets
 
     def analyze(self, text: str, role: Optional[str] = None, now=None, tz: Optional[str] = None,
                 locale: Optional[str] = None) -> Analysis:
@@ -389,6 +470,87 @@ class Engine:
         """The commitments in ``text`` with their timeframes and policy flags."""
         doc, off = self._json(text, (1 << 4) | (1 << 5), "agent", now, tz, locale)
         return _promises(doc, off)
+
+    def review(self, reply: str, customer: Optional[str] = None, name: Optional[str] = None,
+               now=None, profile: Optional[str] = None, disable: Iterable[str] = (),
+               only: Iterable[str] = (), tz: Optional[str] = None,
+               locale: Optional[str] = None) -> Review:
+        """Reviews the agent's ``reply`` against the packs' do's and don'ts,
+        answering the ``customer``'s message (None when unknown). ``name`` is
+        the customer's name (None: looked for in their message); ``profile``
+        a pack profile ("chat", "email", ...); ``disable`` rule ids not to
+        run; ``only`` (when not empty) the rule ids to run. ``now``, ``tz``
+        and ``locale`` anchor time expressions in both texts, as for
+        ``analyze``. An unknown profile or rule id raises ``Error``
+        ("invalid argument")."""
+        rin, roff = self._input(reply, "agent", now, tz, locale, "reply")
+        cin = coff = None
+        if customer is not None:
+            cin, coff = self._input(customer, "customer", now, tz, locale, "customer")
+        ctx = _ReviewContext()
+        _lib.tact_review_context_init(ctypes.byref(ctx))
+        ctx.customer_name = _cstr(name, "name")
+        ctx.profile = _cstr(profile, "profile")
+        dis, ctx.n_disable = _cstrs(disable, "disable")
+        ony, ctx.n_only = _cstrs(only, "only")
+        ctx.disable = ctypes.cast(dis, ctypes.POINTER(ctypes.c_char_p))
+        ctx.only = ctypes.cast(ony, ctypes.POINTER(ctypes.c_char_p))
+        self._check_open()
+        err = _Error()
+        res = _lib.tact_review(self._handle, ctypes.byref(cin) if cin is not None else None,
+                               ctypes.byref(rin), ctypes.byref(ctx), ctypes.byref(err))
+        if not res:
+            # An offset points into the text that failed; the customer's
+            # message is analyzed first, so if it fails alone it is that one.
+            if err.offset != _NO_OFFSET and cin is not None:
+                cerr = _Error()
+                cres = _lib.tact_analyze(self._handle, ctypes.byref(cin), ctypes.byref(cerr))
+                if not cres:
+                    _raise(err, coff, "customer")
+                _lib.tact_result_free(cres)
+            _raise(err, roff, "reply")
+        doc = self._render(res, (1 << 8) | (1 << 6) | (1 << 5) | (1 << 4))
+        rv, cu = doc["review"], doc["customer"]
+        return Review(
+            text=reply,
+            score=rv["score"],
+            findings=[_finding(f, roff) for f in rv["findings"]],
+            customer=_complaint(cu, coff) if cu else None,
+            customer_tone=_tone(cu, coff) if cu else None,
+            tone=_tone(doc, roff),
+            times=[_time(t, roff) for t in doc.get("times", [])],
+            promises=_promises(doc, roff),
+        )
+
+
+def _cstr(value: Optional[str], what: str) -> Optional[bytes]:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError("%s must be str" % what)
+    if "\0" in value:
+        raise ValueError("%s must not contain NUL" % what)
+    return value.encode("utf-8")
+
+
+def _cstrs(values: Iterable[str], what: str):
+    """A C array of the rule ids in ``values`` and its length."""
+    if values is None:
+        values = ()
+    if isinstance(values, (str, bytes)):
+        raise TypeError("%s must be a sequence of rule ids, not a single string" % what)
+    ids = [_cstr(v, what + " item") for v in values]
+    if not ids:
+        return None, 0
+    return (ctypes.c_char_p * len(ids))(*ids), len(ids)
+
+
+def _finding(f: dict, off: _Offsets) -> Finding:
+    span = (off(f["start"]), off(f["end"])) if "start" in f else None
+    fix = f.get("fix")
+    return Finding(f["rule"], f["kind"], f["severity"], span, f.get("text"), f["evidence"],
+                   f["message"], f["suggestion"], f["confidence"],
+                   Fix(off(fix["start"]), off(fix["end"]), fix["replacement"]) if fix else None)
 
 
 def _tone(doc: dict, off: _Offsets) -> Optional[Tone]:
