@@ -302,6 +302,68 @@ static tact_status resolve_models(tact_pack *const *packs, size_t n, tact_arena 
   return TACT_OK;
 }
 
+/* Profiles by id: sets accumulate (extend) or restart (override);
+ * mode="disable" removes the profile. */
+static tact_status resolve_profiles(tact_pack *const *packs, size_t n, tact_arena *ar,
+                                    tact_layers *out, tact_error *err) {
+  size_t total = 0, total_sets = 0;
+  for (size_t p = 0; p < n; p++) {
+    total += packs[p]->n_profiles;
+    for (size_t i = 0; i < packs[p]->n_profiles; i++) total_sets += packs[p]->profiles[i].n_sets;
+  }
+  out->profiles = NULL;
+  out->n_profiles = 0;
+  if (!total) return TACT_OK;
+  id_map map;
+  tact_profile *slots = tact_arena_calloc(ar, total, sizeof *slots);
+  char *dead = tact_arena_calloc(ar, total, 1);
+  const tact_pack_profile_set **sets = tact_arena_calloc(ar, total_sets + 1, sizeof *sets);
+  const char **sources = tact_arena_calloc(ar, total_sets + 1, sizeof *sources);
+  out->profiles = tact_arena_calloc(ar, total, sizeof *out->profiles);
+  if (!slots || !dead || !sets || !sources || !out->profiles || map_init(&map, ar, total))
+    return tact_fail(err, TACT_E_NOMEM, "out of memory while layering packs");
+  size_t used = 0;
+  /* Each profile's sets are gathered into their own run of `sets`: one
+   * pass per profile keeps them contiguous. */
+  for (size_t p = 0; p < n; p++) {
+    for (size_t i = 0; i < packs[p]->n_profiles; i++) {
+      const tact_pack_profile *pp = &packs[p]->profiles[i];
+      size_t slot = map_slot(&map, pp->id);
+      if (!map.keys[slot]) {
+        if (pp->mode == TACT_LAYER_DISABLE) continue;
+        map.keys[slot] = pp->id;
+        map.vals[slot] = used++;
+      }
+      size_t k = map.vals[slot];
+      dead[k] = pp->mode == TACT_LAYER_DISABLE;
+      if (pp->mode != TACT_LAYER_EXTEND || dead[k]) slots[k].n_sets = 0; /* restart */
+      slots[k].id = pp->id;
+      if (pp->description) slots[k].description = pp->description;
+    }
+  }
+  size_t at = 0;
+  for (size_t k = 0; k < used; k++) {
+    slots[k].sets = sets + at;
+    slots[k].set_sources = sources + at;
+    slots[k].n_sets = 0;
+    for (size_t p = 0; p < n; p++) {
+      for (size_t i = 0; i < packs[p]->n_profiles; i++) {
+        const tact_pack_profile *pp = &packs[p]->profiles[i];
+        if (strcmp(pp->id, slots[k].id) != 0) continue;
+        if (pp->mode != TACT_LAYER_EXTEND) slots[k].n_sets = 0;
+        for (size_t j = 0; j < pp->n_sets; j++) {
+          slots[k].sets[slots[k].n_sets] = &pp->sets[j];
+          slots[k].set_sources[slots[k].n_sets++] = packs[p]->source;
+        }
+      }
+    }
+    at += slots[k].n_sets;
+  }
+  for (size_t k = 0; k < used; k++)
+    if (!dead[k]) out->profiles[out->n_profiles++] = slots[k];
+  return TACT_OK;
+}
+
 /* Heap sort: qsort may allocate. */
 static void sift_days(int32_t *d, size_t root, size_t n) {
   for (;;) {
@@ -366,6 +428,7 @@ tact_status tact_layers_resolve(tact_pack *const *packs, size_t n, tact_arena *a
   if (st == TACT_OK) st = resolve_policies(packs, n, ar, out, err);
   if (st == TACT_OK) st = resolve_calendar(packs, n, ar, out, err);
   if (st == TACT_OK) st = resolve_models(packs, n, ar, out, err);
+  if (st == TACT_OK) st = resolve_profiles(packs, n, ar, out, err);
   return st;
 }
 

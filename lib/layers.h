@@ -61,6 +61,16 @@ typedef struct tact_model {
   const char *source;      /* pack that defined it */
 } tact_model;
 
+/* A profile after layering: its sets from every pack that defines or
+ * extends it, bottom first (review.c applies them in order). */
+typedef struct tact_profile {
+  const char *id;
+  const char *description;
+  const tact_pack_profile_set **sets;
+  const char **set_sources;
+  size_t n_sets;
+} tact_profile;
+
 typedef struct tact_layers {
   tact_lexicon *lexicons;
   size_t n_lexicons;
@@ -72,6 +82,8 @@ typedef struct tact_layers {
   size_t n_holidays;
   tact_model *models;      /* in order of first appearance */
   size_t n_models;
+  tact_profile *profiles;  /* in order of first appearance */
+  size_t n_profiles;
 } tact_layers;
 
 /* Resolves `packs[0..n)` (bottom first) into `out`, allocated from `ar`.

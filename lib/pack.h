@@ -127,6 +127,31 @@ typedef struct tact_pack_rule {
   unsigned line;
 } tact_pack_rule;
 
+/* A named preset (<profile id="chat">): per-rule changes chosen per call
+ * (tact_review_context.profile). Layered by id: mode="extend" adds sets to
+ * a lower pack's profile of that id, override (default) replaces it,
+ * disable removes it. Within a profile, later sets win field by field. */
+typedef struct tact_pack_profile_set {
+  const char *rule;       /* rule id */
+  const char *severity;   /* NULL = unchanged */
+  int enabled;            /* -1 unchanged, 0 off, 1 on */
+  double min_confidence;  /* has_min_confidence says if set */
+  int has_min_confidence;
+  double min, max;        /* replace the bounds of the rule's <limit>s ... */
+  int has_min, has_max;
+  const char *scope;      /* ... of this scope only (sentence | message), or of all */
+  unsigned line;
+} tact_pack_profile_set;
+
+typedef struct tact_pack_profile {
+  const char *id;
+  tact_layer_mode mode;
+  const char *description; /* NULL when absent */
+  tact_pack_profile_set *sets;
+  size_t n_sets;
+  unsigned line;
+} tact_pack_profile;
+
 /* How long an action takes under a company's service policy
  * (<policy action="refund" min="3" max="10" unit="business-day"/>). */
 typedef enum tact_policy_unit {
@@ -206,6 +231,8 @@ typedef struct tact_pack {
   size_t n_holidays;
   tact_pack_model *models;     /* document order */
   size_t n_models;
+  tact_pack_profile *profiles; /* document order */
+  size_t n_profiles;
 } tact_pack;
 
 typedef struct tact_pack_limits {

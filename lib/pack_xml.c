@@ -1425,6 +1425,55 @@ static tact_status check_unique_models(builder *b) {
                       offsetof(tact_pack_model, id), offsetof(tact_pack_model, line));
 }
 
+/* ---------------------------------------------------------------------- */
+/* Profiles (read by review.c)                                           */
+
+static const char *const BOOLEANS[] = {"false", "true", NULL};
+
+static tact_status build_profile_set(builder *b, const xmlNode *n, tact_pack_profile_set *ps) {
+  ps->line = node_line(n);
+  ps->enabled = -1;
+  tact_status st = read_id(b, n, "rule", &ps->rule);
+  if (st == TACT_OK)
+    st = read_word(b, n, "severity", SEVERITIES, "severity is info, warning or error", &ps->severity);
+  const char *enabled = NULL;
+  if (st == TACT_OK) st = read_word(b, n, "enabled", BOOLEANS, "enabled is true or false", &enabled);
+  if (enabled) ps->enabled = word_index(enabled, BOOLEANS);
+  if (st == TACT_OK)
+    st = read_number_attr(b, n, "min-confidence", &ps->min_confidence, &ps->has_min_confidence);
+  if (st == TACT_OK && ps->has_min_confidence && (ps->min_confidence < 0 || ps->min_confidence > 1))
+    return bad_attr(b, n, "min-confidence", attr(n, "min-confidence"), "a number in 0..1");
+  if (st == TACT_OK) st = read_number_attr(b, n, "min", &ps->min, &ps->has_min);
+  if (st == TACT_OK) st = read_number_attr(b, n, "max", &ps->max, &ps->has_max);
+  if (st == TACT_OK && ps->has_min && ps->has_max && ps->min > ps->max)
+    return fail_at(b, n, "a <set> has min greater than max", "");
+  if (st == TACT_OK)
+    st = read_word(b, n, "scope", SCOPES, "scope is sentence, near or message", &ps->scope);
+  return st;
+}
+
+static tact_status build_profile_item(builder *b, const xmlNode *n) {
+  tact_pack *p = b->pack;
+  if (!p->profiles) {
+    p->profiles =
+        tact_arena_calloc(&p->arena, count_children(n->parent, "profile"), sizeof *p->profiles);
+    if (!p->profiles) return fail_nomem(b->err, b->source);
+  }
+  tact_pack_profile *pr = &p->profiles[p->n_profiles++];
+  pr->line = node_line(n);
+  tact_status st = read_id(b, n, "id", &pr->id);
+  if (st == TACT_OK) st = read_mode(b, n, &pr->mode);
+  if (st != TACT_OK) return st;
+  pr->sets = tact_arena_calloc(&p->arena, count_children(n, "set"), sizeof *pr->sets);
+  if (!pr->sets) return fail_nomem(b->err, b->source);
+  for (const xmlNode *c = n->children; c; c = c->next) {
+    if (is_elem(c, "description")) st = read_text(b, c, &pr->description, NULL);
+    else if (is_elem(c, "set")) st = build_profile_set(b, c, &pr->sets[pr->n_sets++]);
+    if (st != TACT_OK) return st;
+  }
+  return TACT_OK;
+}
+
 static tact_status build_items(builder *b, const xmlNode *root) {
   tact_pack *p = b->pack;
   p->lexicons = tact_arena_calloc(&p->arena, count_children(root, "lexicon"), sizeof *p->lexicons);
@@ -1438,6 +1487,7 @@ static tact_status build_items(builder *b, const xmlNode *root) {
     else if (is_elem(c, "policy")) st = build_policy_item(b, c);
     else if (is_elem(c, "calendar")) st = build_calendar(b, c);
     else if (is_elem(c, "model")) st = build_model_item(b, c);
+    else if (is_elem(c, "profile")) st = build_profile_item(b, c);
     if (st != TACT_OK) return st;
   }
   tact_status st = check_unique(b, "lexicon", p->lexicons, p->n_lexicons, sizeof *p->lexicons,
@@ -1448,6 +1498,9 @@ static tact_status build_items(builder *b, const xmlNode *root) {
   if (st == TACT_OK) st = check_unique_policies(b);
   if (st == TACT_OK) st = check_unique_holidays(b);
   if (st == TACT_OK) st = check_unique_models(b);
+  if (st == TACT_OK)
+    st = check_unique(b, "profile", p->profiles, p->n_profiles, sizeof *p->profiles,
+                      offsetof(tact_pack_profile, id), offsetof(tact_pack_profile, line));
   return st;
 }
 

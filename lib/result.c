@@ -573,7 +573,7 @@ tact_status tact_review_into(const tact_engine *eng, const tact_input *customer,
   if (res->engine != eng) return tact_fail(err, TACT_E_ARG, "result was created for another engine");
   if (!eng->built)
     return tact_fail(err, TACT_E_STATE, "engine is not built; call tact_engine_build() first");
-  tact_review_options opt = {c.customer_name, -1, NULL};
+  tact_review_options opt = {c.customer_name, -1, NULL, 0};
   if (c.profile) {
     opt.profile = tact_review_model_find_profile(eng->review, c.profile);
     if (opt.profile < 0)
@@ -609,6 +609,7 @@ tact_status tact_review_into(const tact_engine *eng, const tact_input *customer,
       return st;
     }
     opt.rule_off = off;
+    opt.only_mode = c.n_only > 0;
   }
   tact_review_message rm, cm;
   review_message(res, &rm);

@@ -114,10 +114,19 @@ typedef struct rv_rule {
   size_t n_covers;
 } rv_rule;
 
+/* What a profile changes in one rule (NAN / -1: unchanged). */
+typedef struct rv_override {
+  int8_t severity, enabled;
+  double min_confidence;
+  double min[3], max[3]; /* limit bounds by scope (SCOPE_*) */
+} rv_override;
+
 struct tact_review_model {
   tact_arena arena;
   rv_rule *rules;
   size_t n_rules;
+  rv_override **profiles;   /* per profile: one override per rule */
+  size_t n_profiles;
   const tact_layers *layers;
   int32_t *watch_bit;       /* per lexicon: its bit, or -1 */
   uint32_t watch_lex[MAX_WATCH]; /* per bit: the lexicon */
@@ -304,6 +313,43 @@ static tact_status compile_rule(tact_review_model *rm, const tact_rule *r, rv_ru
   return TACT_OK;
 }
 
+static tact_status compile_profiles(tact_review_model *rm, tact_error *err) {
+  const tact_layers *l = rm->layers;
+  rm->n_profiles = l->n_profiles;
+  rm->profiles = tact_arena_calloc(&rm->arena, l->n_profiles ? l->n_profiles : 1, sizeof *rm->profiles);
+  if (!rm->profiles) return tact_fail(err, TACT_E_NOMEM, "out of memory compiling profiles");
+  for (size_t p = 0; p < l->n_profiles; p++) {
+    rv_override *ov = tact_arena_calloc(&rm->arena, rm->n_rules ? rm->n_rules : 1, sizeof *ov);
+    if (!ov) return tact_fail(err, TACT_E_NOMEM, "out of memory compiling profiles");
+    for (size_t r = 0; r < rm->n_rules; r++)
+      ov[r] = (rv_override){-1, -1, NAN, {NAN, NAN, NAN}, {NAN, NAN, NAN}};
+    const tact_profile *pr = &l->profiles[p];
+    for (size_t i = 0; i < pr->n_sets; i++) {
+      const tact_pack_profile_set *set = pr->sets[i];
+      long r = tact_review_model_find_rule(rm, set->rule);
+      if (r < 0)
+        return tact_fail_pack(err, TACT_E_PACK, pr->set_sources[i], set->line, 0,
+                              "%s:%u: profile '%s' sets rule '%s', which no pack defines (or a "
+                              "pack disabled it)",
+                              pr->set_sources[i], set->line, pr->id, set->rule);
+      rv_override *o = &ov[r];
+      if (set->severity)
+        o->severity = (int8_t)name_index(set->severity, strlen(set->severity), SEVERITY_NAMES, 3);
+      if (set->enabled >= 0) o->enabled = (int8_t)set->enabled;
+      if (set->has_min_confidence) o->min_confidence = set->min_confidence;
+      for (int sc = SCOPE_SENTENCE; sc <= SCOPE_MESSAGE; sc++) {
+        if (set->scope && scope_of(set->scope, SCOPE_MESSAGE) != sc &&
+            !(sc == SCOPE_SENTENCE && scope_of(set->scope, 0) == SCOPE_NEAR))
+          continue;
+        if (set->has_min) o->min[sc] = set->min;
+        if (set->has_max) o->max[sc] = set->max;
+      }
+    }
+    rm->profiles[p] = ov;
+  }
+  return TACT_OK;
+}
+
 tact_status tact_review_model_build(const tact_layers *layers, const tact_matcher *m,
                                     const tact_allocator *a, tact_review_model **out,
                                     tact_error *err) {
@@ -335,6 +381,11 @@ tact_status tact_review_model_build(const tact_layers *layers, const tact_matche
       return st;
     }
   }
+  tact_status pst = compile_profiles(rm, err);
+  if (pst != TACT_OK) {
+    tact_review_model_free(rm, a);
+    return pst;
+  }
   /* A don't's phrases often carry their own negation ("we can't"). */
   for (size_t i = 0; i < rm->n_rules; i++)
     for (size_t u = 0; !rm->rules[i].is_do && u < rm->rules[i].n_uses; u++)
@@ -362,8 +413,8 @@ const tact_rule *tact_review_model_rule(const tact_review_model *rm, size_t i) {
 }
 
 long tact_review_model_find_profile(const tact_review_model *rm, const char *id) {
-  (void)rm;
-  (void)id;
+  for (size_t i = 0; rm && id && i < rm->layers->n_profiles; i++)
+    if (strcmp(rm->layers->profiles[i].id, id) == 0) return (long)i;
   return -1;
 }
 
@@ -390,6 +441,7 @@ typedef struct review_ctx {
   size_t name_len;
   int facts[FACT_COUNT];
   double fact_strength[FACT_COUNT];
+  const rv_override *ov;       /* the profile's, per rule; NULL = none */
 } review_ctx;
 
 static tact_status nomem(review_ctx *c) {
@@ -908,11 +960,16 @@ static tact_status check_limit(review_ctx *c, size_t rule, const limit_clause *l
     double v;
     tact_status st = limit_value(c, l, se, &v);
     if (st != TACT_OK) return st;
-    int low = l->has_min && v < l->min, high = l->has_max && v > l->max;
+    const rv_override *ov = c->ov ? &c->ov[rule] : NULL;
+    int has_min = l->has_min, has_max = l->has_max;
+    double lo = l->min, hi = l->max;
+    if (ov && !isnan(ov->min[l->scope])) has_min = 1, lo = ov->min[l->scope];
+    if (ov && !isnan(ov->max[l->scope])) has_max = 1, hi = ov->max[l->scope];
+    int low = has_min && v < lo, high = has_max && v > hi;
     if (!low && !high) continue;
     char ev[160];
     snprintf(ev, sizeof ev, "%s%s%s = %.4g (%s %.4g)", limit_name(c, l), se ? " per " : "",
-             se ? SCOPE_NAMES[l->scope] : "", v, low ? "min" : "max", low ? l->min : l->max);
+             se ? SCOPE_NAMES[l->scope] : "", v, low ? "min" : "max", low ? lo : hi);
     tact_trigger tr = {se ? se->first_token : 0, se ? se->token_count : 0, 1.0, NULL, NULL, NULL};
     st = add_finding(c, rule, kind, se ? &tr : NULL, 1.0, ev);
     if (st != TACT_OK) return st;
@@ -1026,14 +1083,18 @@ static void fix_deletion(const review_ctx *c, const tact_trigger *t, tact_findin
 static tact_status add_finding(review_ctx *c, size_t rule, tact_finding_kind kind,
                                const tact_trigger *t, double conf, const char *evidence) {
   const rv_rule *r = &c->rm->rules[rule];
-  if (conf < r->min_confidence) return TACT_OK;
+  const rv_override *ov = c->ov ? &c->ov[rule] : NULL;
+  double min_conf = ov && !isnan(ov->min_confidence) ? ov->min_confidence : r->min_confidence;
+  if (conf < min_conf) return TACT_OK;
   tact_review_out *o = c->out;
   if (tact_grow(c->a, (void **)&o->items, &o->cap, o->n + 1, sizeof *o->items)) return nomem(c);
   tact_finding_rec *f = &o->items[o->n];
   memset(f, 0, sizeof *f);
   f->rule = (uint32_t)rule;
   f->kind = (uint8_t)kind;
-  f->severity = kind == TACT_FINDING_GOOD ? TACT_SEVERITY_INFO : r->severity;
+  f->severity = kind == TACT_FINDING_GOOD ? TACT_SEVERITY_INFO
+                : ov && ov->severity >= 0     ? (uint8_t)ov->severity
+                                              : r->severity;
   f->confidence = conf;
   const tact_text *tx = c->msg[SIDE_REPLY]->t;
   if (t && t->n && t->first + t->n <= tx->n_tokens) {
@@ -1154,8 +1215,10 @@ tact_status tact_review_run(const tact_review_model *rm, const tact_matcher *m,
   if (st != TACT_OK) return st;
   find_name(&c);
   compute_facts(&c);
+  c.ov = opt->profile >= 0 && (size_t)opt->profile < rm->n_profiles ? rm->profiles[opt->profile] : NULL;
   for (size_t r = 0; r < rm->n_rules && st == TACT_OK; r++) {
     if (opt->rule_off && opt->rule_off[r]) continue;
+    if (c.ov && c.ov[r].enabled == 0 && !(opt->rule_off && opt->only_mode)) continue;
     st = run_rule(&c, r);
   }
   if (st != TACT_OK) {

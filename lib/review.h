@@ -48,6 +48,7 @@ typedef struct tact_review_options {
   const char *customer_name;       /* NULL: found in the customer's message */
   long profile;                    /* -1 = none */
   const unsigned char *rule_off;   /* per rule: 1 = do not run; NULL = all run */
+  int only_mode;                   /* rule_off came from an `only` list: it overrides the profile */
 } tact_review_options;
 
 typedef struct tact_finding_rec {

@@ -412,6 +412,66 @@ static void test_html_and_json(void **state) {
   tact_result_free(res);
 }
 
+static void test_profiles(void **state) {
+  const tact_engine *eng = *state;
+  const char *two = "What is your order number? Which colour did you buy?";
+  tact_review_context ctx;
+  tact_review_context_init(&ctx);
+  tact_result *res = review(eng, NULL, two, &ctx);
+  assert_int_equal(find(res, "too-many-questions", TACT_FINDING_VIOLATION), -1);
+  tact_result_free(res);
+  ctx.profile = "chat"; /* one question at a time */
+  res = review(eng, NULL, two, &ctx);
+  long i = find(res, "too-many-questions", TACT_FINDING_VIOLATION);
+  assert_true(i >= 0);
+  assert_non_null(strstr(tact_finding_evidence(res, (size_t)i), "(max 1)"));
+  tact_result_free(res);
+  /* email raises use-name to a warning; chat switches follow-up off. */
+  tact_review_context_init(&ctx);
+  ctx.customer_name = "Ana";
+  ctx.profile = "email";
+  res = review(eng, "My parcel is broken.", "A new one ships today.", &ctx);
+  i = find(res, "use-name", TACT_FINDING_MISSING);
+  assert_int_equal(tact_finding_severity(res, (size_t)i), TACT_SEVERITY_WARNING);
+  assert_true(find(res, "follow-up", TACT_FINDING_MISSING) >= 0);
+  tact_result_free(res);
+  ctx.profile = "chat";
+  res = review(eng, "My parcel is broken.", "A new one ships today.", &ctx);
+  assert_int_equal(find(res, "follow-up", TACT_FINDING_MISSING), -1);
+  tact_result_free(res);
+  const char *only[] = {"follow-up"}; /* an explicit only list wins over the profile */
+  ctx.only = only;
+  ctx.n_only = 1;
+  res = review(eng, "My parcel is broken.", "A new one ships today.", &ctx);
+  assert_true(find(res, "follow-up", TACT_FINDING_MISSING) >= 0);
+  tact_result_free(res);
+  /* A company pack extends a profile and adds its own. */
+  static const char pack[] =
+      "<pack id='acme' version='1'>"
+      "<profile id='chat' mode='extend'><set rule='too-many-questions' max='3'/></profile>"
+      "<profile id='vip'><set rule='thank' severity='error'/></profile></pack>";
+  tact_error err;
+  tact_engine *acme = engine_with(pack, 0, &err);
+  assert_non_null(acme);
+  tact_review_context_init(&ctx);
+  ctx.profile = "chat";
+  res = review(acme, NULL, two, &ctx);
+  assert_int_equal(find(res, "too-many-questions", TACT_FINDING_VIOLATION), -1);
+  tact_result_free(res);
+  ctx.profile = "vip";
+  res = review(acme, "Hello?", "Hi.", &ctx);
+  i = find(res, "thank", TACT_FINDING_MISSING);
+  assert_int_equal(tact_finding_severity(res, (size_t)i), TACT_SEVERITY_ERROR);
+  tact_result_free(res);
+  tact_engine_free(acme);
+  static const char bad[] =
+      "<pack id='acme' version='1'>\n<profile id='x'>\n<set rule='no-such'/></profile></pack>";
+  assert_null(engine_with(bad, 0, &err));
+  assert_int_equal(err.code, TACT_E_PACK);
+  assert_int_equal(err.line, 3);
+  assert_non_null(strstr(err.message, "profile 'x' sets rule 'no-such'"));
+}
+
 /* A reused result stops allocating once it has grown. */
 static void test_reuse_without_allocation(void **state) {
   (void)state;
@@ -500,6 +560,7 @@ int main(void) {
       cmocka_unit_test(test_limits_and_signals),
       cmocka_unit_test(test_pack_rule_errors),
       cmocka_unit_test(test_html_and_json),
+      cmocka_unit_test(test_profiles),
       cmocka_unit_test(test_reuse_without_allocation),
       cmocka_unit_test(test_allocation_failures),
   };
