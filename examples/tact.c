@@ -885,7 +885,9 @@ static void print_review(const tact_result *res, int tty) {
     else
       printf("          (%s)\n", tact_finding_evidence(res, i));
     const char *fix = tact_finding_fix(res, i, &sp);
-    if (fix) printf("          fix: replace with \"%s\"\n", fix);
+    if (fix)
+      printf("          fix: \"%.*s\" -> \"%s\"\n", (int)(sp.end - sp.start > 120 ? 120 : sp.end - sp.start),
+             text + sp.start, fix);
     const char *sug = tact_finding_suggestion(res, i);
     if (*sug) printf("          → %s\n", sug);
   }

@@ -709,7 +709,7 @@ const char *tact_finding_fix(const tact_result *res, size_t i, tact_span *span) 
   const tact_finding_rec *f = finding_at(res, i);
   if (span) *span = no_span;
   if (!f || !f->has_fix) return NULL;
-  if (span) span->start = f->start, span->end = f->end;
+  if (span) span->start = f->fix_start, span->end = f->fix_end;
   return f->replace;
 }
 

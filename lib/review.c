@@ -1069,15 +1069,15 @@ static void fix_deletion(const review_ctx *c, const tact_trigger *t, tact_findin
                                         "S", "T", "U", "V", "W", "X", "Y", "Z"};
   const tact_review_message *msg = c->msg[SIDE_REPLY];
   const char *text = msg->text;
-  size_t end = f->end;
+  size_t end = f->fix_end;
   if (end < msg->len && (text[end] == ',' || text[end] == ';' || text[end] == ':')) end++;
   while (end < msg->len && (text[end] == ' ' || text[end] == '\t')) end++;
   const tact_sentence *se = &msg->t->sentences[msg->t->tokens[t->first].sentence];
-  if (f->start == se->start && end < msg->len && text[end] >= 'a' && text[end] <= 'z') {
+  if (f->fix_start == se->start && end < msg->len && text[end] >= 'a' && text[end] <= 'z') {
     f->replace = upper[text[end] - 'a'];
     end++;
   }
-  f->end = (uint32_t)end;
+  f->fix_end = (uint32_t)end;
 }
 
 static tact_status add_finding(review_ctx *c, size_t rule, tact_finding_kind kind,
@@ -1103,6 +1103,7 @@ static tact_status add_finding(review_ctx *c, size_t rule, tact_finding_kind kin
     f->end = tx->tokens[t->first + t->n - 1].end;
     if (t->replace && kind == TACT_FINDING_VIOLATION) {
       f->has_fix = 1, f->replace = t->replace;
+      f->fix_start = f->start, f->fix_end = f->end;
       if (!*t->replace) fix_deletion(c, t, f);
     }
   }

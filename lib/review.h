@@ -57,6 +57,7 @@ typedef struct tact_finding_rec {
   uint8_t severity;                /* tact_severity */
   uint8_t has_span, has_fix;
   uint32_t start, end;             /* bytes in the reply */
+  uint32_t fix_start, fix_end;     /* what the fix replaces (may reach past end) */
   size_t evidence;                 /* offset into strings */
   const char *replace;             /* the fix text (engine-owned), when has_fix */
   double confidence;

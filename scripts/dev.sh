@@ -2,8 +2,8 @@
 # dev.sh — the one entry point for building and checking tact on Debian 12
 # (as root it installs what is missing; as a user it says what is missing).
 #   sh scripts/dev.sh demo   build, then run the CLI on the bundled example conversation
-#                            (examples/conversations: classify the customer, tone and
-#                            phrases of a poor reply, promises of a good one)
+#                            (examples/conversations: review a poor and a good reply to
+#                            the customer's message, classify the customer, promises)
 #   sh scripts/dev.sh test   build, then run every suite: unit + CLI tests, the same
 #                            under ASan+UBSan, the threaded API test under TSan,
 #                            a libFuzzer smoke run per target
@@ -47,16 +47,19 @@ demo() {
   build build
   tact=build/examples/tact
   conv=examples/conversations
+  echo "== the agent's draft reply, reviewed against the customer's message =="
+  $tact check $conv/refund-reply-poor.txt --customer $conv/refund-customer.txt --fail-on never
+  echo
+  echo "== a better reply to the same message =="
+  $tact check $conv/refund-reply-good.txt --customer $conv/refund-customer.txt
+  echo
+  echo "== the draft with its machine-readable fixes applied (for the agent to edit) =="
+  $tact check $conv/refund-reply-poor.txt --fix
+  echo
   echo "== the customer's message: complaint classification =="
   $tact classify $conv/refund-customer.txt
   echo
-  echo "== the agent's draft reply: phrases found =="
-  $tact analyze $conv/refund-reply-poor.txt
-  echo
-  echo "== the agent's draft reply: tone =="
-  $tact tone $conv/refund-reply-poor.txt
-  echo
-  echo "== the agent's better reply: promises and timeframes =="
+  echo "== the better reply: promises and timeframes =="
   $tact promises $conv/refund-reply-good.txt
 }
 
