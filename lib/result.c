@@ -710,7 +710,7 @@ const char *tact_finding_fix(const tact_result *res, size_t i, tact_span *span) 
   if (span) *span = no_span;
   if (!f || !f->has_fix) return NULL;
   if (span) span->start = f->fix_start, span->end = f->fix_end;
-  return f->replace;
+  return res->review.strings.data + f->replace;
 }
 
 const char *tact_finding_kind_name(tact_finding_kind kind) {

@@ -1063,7 +1063,7 @@ static tact_status check_cover(review_ctx *c, size_t rule) {
 /* A fix that deletes a phrase also takes the comma and spaces after it,
  * and at the start of a sentence capitalizes what follows: "Unfortunately,
  * that size is out" -> "That size is out". */
-static void fix_deletion(const review_ctx *c, const tact_trigger *t, tact_finding_rec *f) {
+static const char *fix_deletion(const review_ctx *c, const tact_trigger *t, tact_finding_rec *f) {
   static const char *const upper[26] = {"A", "B", "C", "D", "E", "F", "G", "H", "I",
                                         "J", "K", "L", "M", "N", "O", "P", "Q", "R",
                                         "S", "T", "U", "V", "W", "X", "Y", "Z"};
@@ -1073,11 +1073,13 @@ static void fix_deletion(const review_ctx *c, const tact_trigger *t, tact_findin
   if (end < msg->len && (text[end] == ',' || text[end] == ';' || text[end] == ':')) end++;
   while (end < msg->len && (text[end] == ' ' || text[end] == '\t')) end++;
   const tact_sentence *se = &msg->t->sentences[msg->t->tokens[t->first].sentence];
+  const char *with = "";
   if (f->fix_start == se->start && end < msg->len && text[end] >= 'a' && text[end] <= 'z') {
-    f->replace = upper[text[end] - 'a'];
+    with = upper[text[end] - 'a'];
     end++;
   }
   f->fix_end = (uint32_t)end;
+  return with;
 }
 
 static tact_status add_finding(review_ctx *c, size_t rule, tact_finding_kind kind,
@@ -1102,9 +1104,21 @@ static tact_status add_finding(review_ctx *c, size_t rule, tact_finding_kind kin
     f->start = tx->tokens[t->first].start;
     f->end = tx->tokens[t->first + t->n - 1].end;
     if (t->replace && kind == TACT_FINDING_VIOLATION) {
-      f->has_fix = 1, f->replace = t->replace;
+      const char *with = t->replace;
+      f->has_fix = 1;
       f->fix_start = f->start, f->fix_end = f->end;
-      if (!*t->replace) fix_deletion(c, t, f);
+      if (!*with) with = fix_deletion(c, t, f);
+      /* A rewrite that starts a sentence starts with a capital, as the
+       * phrase it replaces did. */
+      const tact_review_message *msg = c->msg[SIDE_REPLY];
+      int cap = *with >= 'a' && *with <= 'z' && msg->text[f->fix_start] >= 'A' &&
+                msg->text[f->fix_start] <= 'Z';
+      f->replace = o->strings.len;
+      char first = cap ? (char)(*with - 'a' + 'A') : *with;
+      if (*with && (tact_buf_append(c->a, &o->strings, &first, 1) ||
+                    tact_buf_append(c->a, &o->strings, with + 1, strlen(with + 1))))
+        return nomem(c);
+      if (tact_buf_append(c->a, &o->strings, "", 1)) return nomem(c);
     }
   }
   f->evidence = o->strings.len;

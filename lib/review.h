@@ -59,7 +59,7 @@ typedef struct tact_finding_rec {
   uint32_t start, end;             /* bytes in the reply */
   uint32_t fix_start, fix_end;     /* what the fix replaces (may reach past end) */
   size_t evidence;                 /* offset into strings */
-  const char *replace;             /* the fix text (engine-owned), when has_fix */
+  size_t replace;                  /* the fix text: offset into strings, when has_fix */
   double confidence;
 } tact_finding_rec;
 

@@ -202,9 +202,121 @@ def test_html():
     check("usage mentions --html", "--html" in out, out)
 
 
+CONV = os.path.join(ROOT, "examples", "conversations")
+ACME = os.path.join(ROOT, "examples", "packs", "acme.xml")
+
+
+def findings(out):
+    return [(f["rule"], f["kind"]) for f in json.loads(out)["review"]["findings"]]
+
+
+def test_check():
+    poor, good = os.path.join(CONV, "refund-reply-poor.txt"), os.path.join(CONV, "refund-reply-good.txt")
+    cust = os.path.join(CONV, "refund-customer.txt")
+    rc, out, err = tact("check", poor, "--customer", cust)
+    check("check: poor reply exits 1 (errors reach --fail-on error)", rc == 1, err)
+    for want in ["say-no", "blame-customer", "missing apologize", "missing timeframe"]:
+        check("check: poor reply shows " + want, want in out, out)
+    check("check: suggestions and a summary line", "→ " in out and "score " in out, out)
+    check("check: ^ marks under offending phrases when not a terminal", "^^^" in out, out)
+    rc, out, err = tact("check", good, "--customer", cust, "--format", "json")
+    doc = json.loads(out) if out else {}
+    score = doc.get("review", {}).get("score", 0)
+    bad = [f for f in doc.get("review", {}).get("findings", [])
+           if f["kind"] != "good" and f["severity"] != "info"]
+    check("check: good reply scores above 85 with no warning or error", rc == 0 and score > 85 and not bad,
+          (score, bad))
+    check("check: JSON carries the customer's complaint", doc.get("customer", {}).get("complaint", {})
+          .get("is_complaint") is True, doc.get("customer"))
+    rc, out, err = tact("check", poor, "--customer", cust, "--format", "json", "--fail-on", "never")
+    doc = json.loads(out)
+    text = open(poor, encoding="utf-8").read().encode()
+    spans_ok = all(text[f["start"]:f["end"]].decode() == f["text"]
+                   for f in doc["review"]["findings"] if "start" in f)
+    check("check: finding spans slice the reply exactly", rc == 0 and spans_ok, out[:300])
+    fixes = [f for f in doc["review"]["findings"] if "fix" in f]
+    check("check: JSON findings carry confidence and fix objects",
+          fixes and all(0 <= f["confidence"] <= 1 for f in doc["review"]["findings"])
+          and all(set(f["fix"]) == {"start", "end", "replacement"} for f in fixes), fixes)
+    rc, out, err = tact("check", poor, "--fix", "--fail-on", "never")
+    check("check --fix prints the reply with fixes applied",
+          rc == 0 and out.startswith("Hi,\n") and "We can't refund" in out and "Please be advised" not in out
+          and "Under our policy" in out, out)
+    rc, out, err = tact("check", "--profile", "chat", "--disable", "robotic", poor, "--format", "json",
+                        "--fail-on", "never")
+    rules = {r for r, k in findings(out)} if rc == 0 else set()
+    check("check --profile chat --disable robotic", rc == 0 and "robotic" not in rules and "say-no" in rules,
+          err or rules)
+    rc, out, err = tact("check", "--only", "say-no", poor, "--format", "json", "--fail-on", "warning")
+    check("check --only and --fail-on warning", rc == 1 and {r for r, k in findings(out)} == {"say-no"}, out)
+    rc, out, err = tact("check", "--disable", "no-such-rule", poor)
+    check("check: unknown rule id exits 2 naming it", rc == 2 and "no-such-rule" in err, err)
+    rc, out, err = tact("check", "--profile", "nope", poor)
+    check("check: unknown profile exits 2 naming it", rc == 2 and "nope" in err, err)
+    rc, out, err = tact("check", "--name", "Maria", "--format", "json", "--only", "use-name",
+                        stdin=b"Thanks for writing in.")
+    check("check --name makes use-name owed", findings(out) == [("use-name", "missing")], out)
+    rc, out, err = tact("check", "--html", "--format", "json", "--fail-on", "never",
+                        stdin=b"<p>Dear customer,</p><p>We can&#39;t help.</p>")
+    check("check --html reviews the visible text", rc == 0 and ("say-no", "violation") in findings(out), out)
+
+
+def test_check_jsonl():
+    lines = [
+        {"customer": "My order is late. When will it arrive?", "reply": "We can't say.", "name": "Sam"},
+        {"reply": "Thanks for your message! Your order ships today."},
+        {"customer": "hello"},
+        "not json",
+    ]
+    data = "\n".join(json.dumps(x) if isinstance(x, dict) else x for x in lines) + "\n"
+    rc, out, err = tact("check", "--jsonl", "--format", "json", stdin=data.encode())
+    rows = [json.loads(l) for l in out.splitlines()]
+    check("check --jsonl: one line out per line in, in order", [r["line"] for r in rows] == [1, 2, 3, 4], out)
+    check("check --jsonl: reviews carry findings",
+          ("say-no", "violation") in [(f["rule"], f["kind"]) for f in rows[0]["result"]["review"]["findings"]],
+          rows[0])
+    check("check --jsonl: a line without a reply is an error object", "error" in rows[2] and "error" in rows[3],
+          rows[2:])
+    check("check --jsonl: summary table on stderr", "mean score" in err and "say-no" in err, err)
+    check("check --jsonl: exit 2 after bad lines", rc == 2, rc)
+
+
+def test_pack_test():
+    rc, out, err = tact("pack", "test", ACME)
+    check("pack test: the example company pack passes", rc == 0 and " 0 failed" in out, out + err)
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write("<pack id='bad' version='1'><rule id='say-no' mode='extend'>"
+                "<example type='quiet'>We can't do that.</example></rule></pack>")
+    rc, out, err = tact("pack", "test", f.name)
+    os.unlink(f.name)
+    check("pack test: a wrong example fails naming rule and line", rc == 1 and "FAIL" in out
+          and "say-no" in out and ":1:" in out and "1 failed" in out, out + err)
+    rc, out, err = tact("pack", "frob")
+    check("pack: unknown subcommand exits 2", rc == 2, err)
+
+
+def test_company_pack_changes_findings():
+    reply = b"I reset it in AeroSync. Zephyr Mobile is a scam. Your refund will be processed within 3 business days."
+    rc, out, err = tact("check", "--format", "json", "--fail-on", "never", stdin=reply)
+    before = set(findings(out))
+    rc2, out2, err2 = tact("check", "--pack", ACME, "--format", "json", "--fail-on", "never", stdin=reply)
+    after = set(findings(out2))
+    check("company pack: adds jargon, competitor and policy findings",
+          rc == rc2 == 0 and ("jargon", "violation") not in before
+          and ("criticize-competitor", "violation") in after and ("jargon", "violation") in after
+          and ("criticize-competitor", "violation") not in before
+          and ("faster-than-policy", "violation") in after
+          and ("faster-than-policy", "violation") not in before, (before, after, err2))
+    rc, out, err = tact("check", "--pack", ACME, "--profile", "vip", "--format", "json", "--name", "Ana",
+                        "--only", "use-name", stdin=b"Your phone ships today.")
+    sev = [f["severity"] for f in json.loads(out)["review"]["findings"]] if out else []
+    check("company pack: its profile applies", rc == 1 and sev == ["error"], out + err)
+
+
 for test in [test_acceptance_tokens, test_invalid_utf8, test_hostile_pack, test_company_pack,
              test_usage_errors, test_bundled_conversation, test_promises_acceptance, test_tone,
-             test_classify, test_jsonl_batch, test_html]:
+             test_classify, test_jsonl_batch, test_html, test_check, test_check_jsonl, test_pack_test,
+             test_company_pack_changes_findings]:
     try:
         test()
     except Exception as e:  # a crash in a check is a failure, not a skip
