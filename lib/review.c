@@ -572,6 +572,12 @@ static int covered_by(const review_ctx *c, const tact_review_message *msg, long 
 static tact_status acronym_triggers(review_ctx *c, const tact_review_message *msg) {
   const tact_text *t = msg->t;
   if (t->stats[TACT_STAT_CAPS_RATIO] > 0.5) return TACT_OK;
+  /* A set of the acronyms seen, in the stems scratch (cover rebuilds it). */
+  tact_review_out *o = c->out;
+  size_t cap = 16;
+  while (cap < 2 * t->n_tokens + 16) cap *= 2;
+  if (tact_grow(c->a, (void **)&o->stems, &o->cap_stems, cap, sizeof *o->stems)) return nomem(c);
+  memset(o->stems, 0, cap * sizeof *o->stems);
   for (size_t i = 0; i < t->n_tokens; i++) {
     const tact_token *tk = &t->tokens[i];
     if (tk->kind != TACT_TOKEN_WORD || !(tk->flags & TACT_TOKEN_ALL_CAPS)) continue;
@@ -580,14 +586,15 @@ static tact_status acronym_triggers(review_ctx *c, const tact_review_message *ms
     if (covered_by(c, msg, c->rm->vocabulary, (uint32_t)i)) continue;
     if ((i + 1 < t->n_tokens && is_punct(t, i + 1, '(')) || (i > 0 && is_punct(t, i - 1, '(')))
       continue;
-    int seen = 0;
-    size_t nl, ol;
+    /* Only its first use: later ones were flagged (or explained) there. */
+    size_t nl;
     const char *norm = tact_text_norm(t, i, &nl);
-    for (size_t j = 0; j < i && !seen; j++) {
-      const char *o = tact_text_norm(t, j, &ol);
-      seen = ol == nl && memcmp(o, norm, nl) == 0;
-    }
-    if (seen) continue;
+    uint32_t k = (uint32_t)tact_hash(norm, nl);
+    k = k ? k : 1;
+    size_t at = k & (cap - 1);
+    while (o->stems[at] && o->stems[at] != k) at = (at + 1) & (cap - 1);
+    if (o->stems[at]) continue;
+    o->stems[at] = k;
     tact_status st = add_trigger(c, (uint32_t)i, 1, 0.8, NULL, SIGNALS[SIG_ACRONYM], NULL);
     if (st != TACT_OK) return st;
   }
@@ -680,8 +687,9 @@ static tact_status use_triggers(review_ctx *c, const use_clause *u) {
 /* Sorts triggers by position (longest first) and drops those overlapping
  * an earlier one, so one phrase gives one finding per rule. */
 static void dedupe_triggers(review_ctx *c, size_t from) {
-  tact_trigger *t = c->out->trig + from;
   size_t n = c->out->n_trig - from;
+  if (!n) return;
+  tact_trigger *t = c->out->trig + from;
   for (size_t i = 1; i < n; i++) { /* insertion sort: lists are short and nearly sorted */
     tact_trigger x = t[i];
     size_t j = i;
@@ -918,31 +926,20 @@ static const char *const SCOPE_NAMES[] = {"sentence", "near", "message"};
 static tact_status add_finding(review_ctx *c, size_t rule, tact_finding_kind kind,
                                const tact_trigger *t, double conf, const char *evidence);
 
-/* The value a limit reads for the whole message or one sentence. */
-static tact_status limit_value(review_ctx *c, const limit_clause *l, const tact_sentence *se,
-                               double *v) {
+/* The value a limit reads for the whole message or one sentence. Counts
+ * read the triggers gathered from `from` on, sorted; *next walks them
+ * sentence by sentence, so a whole message costs one pass. */
+static double limit_value(review_ctx *c, const limit_clause *l, const tact_sentence *se,
+                          size_t from, size_t *next) {
   const tact_review_message *msg = c->msg[SIDE_REPLY];
-  if (l->src == SRC_STAT) {
-    *v = se ? sentence_stat(c, se, l->id) : message_stat(msg, l->id);
-    return TACT_OK;
-  }
-  size_t from = c->out->n_trig;
-  tact_status st;
-  if (l->src == SRC_LEXICON) {
-    use_clause u = {SRC_LEXICON, SCOPE_MESSAGE, l->id, 0, 0};
-    st = use_triggers(c, &u);
-  } else {
-    st = signal_triggers(c, l->id);
-  }
-  if (st != TACT_OK) return st;
+  if (l->src == SRC_STAT) return se ? sentence_stat(c, se, l->id) : message_stat(msg, l->id);
+  if (!se) return (double)(c->out->n_trig - from);
   double n = 0;
-  for (size_t i = from; i < c->out->n_trig; i++) {
-    const tact_trigger *t = &c->out->trig[i];
-    n += !se || (t->first >= se->first_token && t->first < se->first_token + se->token_count);
+  while (*next < c->out->n_trig && c->out->trig[*next].first < se->first_token + se->token_count) {
+    n += c->out->trig[*next].first >= se->first_token;
+    (*next)++;
   }
-  c->out->n_trig = from;
-  *v = n;
-  return TACT_OK;
+  return n;
 }
 
 static const char *limit_name(const review_ctx *c, const limit_clause *l) {
@@ -955,11 +952,19 @@ static tact_status check_limit(review_ctx *c, size_t rule, const limit_clause *l
   const tact_text *t = c->msg[SIDE_REPLY]->t;
   size_t n = l->scope == SCOPE_MESSAGE ? 1 : t->n_sentences;
   tact_finding_kind kind = c->rm->rules[rule].is_do ? TACT_FINDING_MISSING : TACT_FINDING_VIOLATION;
-  for (size_t s = 0; s < n; s++) {
+  size_t from = c->out->n_trig, next = from;
+  tact_status st = TACT_OK;
+  if (l->src == SRC_LEXICON) {
+    use_clause u = {SRC_LEXICON, SCOPE_MESSAGE, l->id, 0, 0};
+    st = use_triggers(c, &u);
+  } else if (l->src == SRC_SIGNAL) {
+    st = signal_triggers(c, l->id);
+  }
+  if (st != TACT_OK) return st;
+  if (l->src != SRC_STAT) dedupe_triggers(c, from);
+  for (size_t s = 0; s < n && st == TACT_OK; s++) {
     const tact_sentence *se = l->scope == SCOPE_MESSAGE ? NULL : &t->sentences[s];
-    double v;
-    tact_status st = limit_value(c, l, se, &v);
-    if (st != TACT_OK) return st;
+    double v = limit_value(c, l, se, from, &next);
     const rv_override *ov = c->ov ? &c->ov[rule] : NULL;
     int has_min = l->has_min, has_max = l->has_max;
     double lo = l->min, hi = l->max;
@@ -972,9 +977,9 @@ static tact_status check_limit(review_ctx *c, size_t rule, const limit_clause *l
              se ? SCOPE_NAMES[l->scope] : "", v, low ? "min" : "max", low ? lo : hi);
     tact_trigger tr = {se ? se->first_token : 0, se ? se->token_count : 0, 1.0, NULL, NULL, NULL};
     st = add_finding(c, rule, kind, se ? &tr : NULL, 1.0, ev);
-    if (st != TACT_OK) return st;
   }
-  return TACT_OK;
+  c->out->n_trig = from;
+  return st;
 }
 
 /* ## Answering the customer's questions */

@@ -129,7 +129,7 @@ fuzz_smoke() {
   seconds=${TACT_FUZZ_SECONDS:-30}
   (CC=clang && export CC && build build-fuzz -Dfuzz=true -Dtests=false \
     -Db_sanitize=address,undefined -Db_lundef=false)
-  for t in analyze pack html; do
+  for t in analyze pack html review; do
     work=$(mktemp -d)
     if UBSAN_OPTIONS=halt_on_error=1 build-fuzz/tests/fuzz/fuzz_$t -max_total_time="$seconds" \
         -dict=tests/fuzz/$t.dict -artifact_prefix="$work/" "$work" tests/fuzz/corpus/$t \

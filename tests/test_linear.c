@@ -5,7 +5,8 @@
  * margin absorbs cache effects. Speed targets live in bench/, not here. Each input targets a stage that could go quadratic: repeated
  * phrase starts (matcher), one huge token (tokenizer), all emoji, right-to-
  * left text, combining-mark storms, endless time words and promise cues
- * (timex, promises), and a single endless sentence (tone, complaints). */
+ * (timex, promises), a single endless sentence (tone, complaints), and
+ * for the review: endless questions, acronyms and sign-offs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,6 +36,8 @@ static char *repeat(const char *unit, size_t bytes, size_t *len) {
   return s;
 }
 
+/* One analysis of `text` as a customer message, then one review of it as
+ * a reply to itself (every review rule, facts from the customer side). */
 static double one_run(const tact_engine *eng, tact_result *res, const char *text, size_t len) {
   tact_input in;
   tact_input_init(&in);
@@ -45,6 +48,7 @@ static double one_run(const tact_engine *eng, tact_result *res, const char *text
   tact_error err;
   double t0 = now_sec();
   if (tact_analyze_into(eng, &in, res, &err) != TACT_OK) fail_msg("analyze: %s", err.message);
+  if (tact_review_into(eng, &in, &in, NULL, res, &err) != TACT_OK) fail_msg("review: %s", err.message);
   return now_sec() - t0;
 }
 
@@ -59,6 +63,9 @@ static void test_pathological_inputs_are_linear(void **state) {
       "in 2 within 3 by ",           /* time words that never complete */
       "I will we'll if you ",        /* promise cues without an end */
       "so very not really sorry but ", /* one endless sentence of tone cues */
+      "Why? When? ",                 /* questions to answer, each one checked */
+      "ABC DEF (x) ",                /* acronyms, each checked for a definition */
+      "Thanks, Maria\n",             /* signature-like lines */
   };
   tact_error err;
   tact_engine *eng = tact_engine_new(NULL, &err);
