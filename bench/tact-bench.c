@@ -89,8 +89,9 @@ static double median(double *v, int n) {
   return v[n / 2];
 }
 
-typedef enum stage { STAGE_TOKENIZE, STAGE_MATCH, STAGE_ANALYZE } stage;
-static const char *const stage_names[] = {"tokenize", "match", "analyze"};
+typedef enum stage { STAGE_TOKENIZE, STAGE_MATCH, STAGE_ANALYZE, STAGE_REVIEW } stage;
+/* review: each message as an agent's reply to the one before it. */
+static const char *const stage_names[] = {"tokenize", "match", "analyze", "review"};
 
 typedef struct run_ctx {
   const tact_engine *eng;
@@ -116,12 +117,19 @@ static double run_stage(run_ctx *r) {
       if (r->st == STAGE_MATCH && tact_matcher_scan(r->eng->matcher, &t, a, &ms, &err) != TACT_OK)
         abort();
     } else {
-      tact_input in;
+      tact_input in, prev;
       tact_input_init(&in);
       in.text = r->c->texts[i];
       in.length = r->c->lens[i];
       in.now = 1772812800;
-      if (tact_analyze_into(r->eng, &in, res, &err) != TACT_OK) abort();
+      prev = in;
+      prev.text = r->c->texts[i ? i - 1 : r->c->count - 1];
+      prev.length = r->c->lens[i ? i - 1 : r->c->count - 1];
+      if (r->st == STAGE_REVIEW) {
+        if (tact_review_into(r->eng, &prev, &in, NULL, res, &err) != TACT_OK) abort();
+      } else if (tact_analyze_into(r->eng, &in, res, &err) != TACT_OK) {
+        abort();
+      }
     }
     if (r->latencies) r->latencies[i] = now_sec() - t0;
   }
@@ -171,7 +179,7 @@ static tact_engine *build_engine(const tact_allocator *a, double *secs) {
 }
 
 /* Allocations per message once one reused result has seen the corpus. */
-static double allocs_per_message(const corpus *c) {
+static double allocs_per_message(const corpus *c, int review) {
   tact_allocator a = {count_malloc, count_realloc, count_free, NULL};
   tact_engine *eng = build_engine(&a, NULL);
   tact_error err;
@@ -184,7 +192,12 @@ static double allocs_per_message(const corpus *c) {
     for (size_t i = 0; i < c->count; i++) {
       in.text = c->texts[i];
       in.length = c->lens[i];
-      if (tact_analyze_into(eng, &in, res, &err) != TACT_OK) abort();
+      tact_input prev = in;
+      prev.text = c->texts[i ? i - 1 : c->count - 1];
+      prev.length = c->lens[i ? i - 1 : c->count - 1];
+      tact_status st = review ? tact_review_into(eng, &prev, &in, NULL, res, &err)
+                              : tact_analyze_into(eng, &in, res, &err);
+      if (st != TACT_OK) abort();
     }
   }
   double per = (double)allocs / (double)c->count;
@@ -221,7 +234,7 @@ int main(int argc, char **argv) {
   double per_byte_short = 0, per_byte_doc = 0;
   for (int ci = 0; ci < 3; ci++) {
     corpus *c = &corpora[ci];
-    for (int st = 0; st < 3; st++) {
+    for (int st = 0; st < 4; st++) {
       double secs[99];
       double *lat = malloc(c->count * sizeof(double));
       for (int r = 0; r < runs; r++) {
@@ -243,19 +256,20 @@ int main(int argc, char **argv) {
   }
   double t1 = run_threads(eng, &corpora[0], 1), t2 = run_threads(eng, &corpora[0], 2);
   double scaling = 2 * t1 / t2;
-  double apm = allocs_per_message(&corpora[0]);
+  double apm = allocs_per_message(&corpora[0], 0), apm_review = allocs_per_message(&corpora[0], 1);
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   printf("\nengine build (default pack): %.2f ms (median of %d)\n", build_ms, runs);
   printf("10 MB document vs short messages, cost per byte: %.2fx\n", per_byte_doc / per_byte_short);
   printf("2 threads sharing one engine: %.2fx the throughput of 1\n", scaling);
-  printf("allocations per message after warm-up (reused result): %.3f\n", apm);
+  printf("allocations per message after warm-up (reused result): %.3f analyze, %.3f review\n", apm,
+         apm_review);
   printf("peak RSS: %ld KiB\n", ru.ru_maxrss);
   printf("{\"bench\":\"tact\",\"version\":\"%s\",\"runs\":%d,\"engine_build_ms\":%.3f%s,"
          "\"doc_vs_short_per_byte\":%.3f,\"two_thread_scaling\":%.3f,"
-         "\"allocs_per_message\":%.3f,\"peak_rss_kib\":%ld}\n",
+         "\"allocs_per_message\":%.3f,\"allocs_per_review\":%.3f,\"peak_rss_kib\":%ld}\n",
          tact_version_string(), runs, build_ms, json, per_byte_doc / per_byte_short, scaling, apm,
-         ru.ru_maxrss);
+         apm_review, ru.ru_maxrss);
   tact_engine_free(eng);
   for (int ci = 0; ci < 3; ci++) {
     for (size_t i = 0; i < corpora[ci].count; i++) free(corpora[ci].texts[i]);

@@ -477,6 +477,24 @@ static int negated(const review_ctx *c, const tact_review_message *msg, const ta
          (norm_is(t, h->first_token - 1, "not") || norm_is(t, h->first_token - 1, "never"));
 }
 
+/* The reply's hits grouped by lexicon (a counting sort, hit order kept),
+ * so each <use> reads only its own. */
+static tact_status index_hits(review_ctx *c) {
+  const tact_match_state *hs = c->msg[SIDE_REPLY]->hits;
+  size_t nl = c->rm->layers->n_lexicons;
+  tact_review_out *o = c->out;
+  if (tact_grow(c->a, (void **)&o->lex_first, &o->cap_lex_first, nl + 2, sizeof *o->lex_first) ||
+      tact_grow(c->a, (void **)&o->lex_hits, &o->cap_lex_hits, hs->n_hits + 1, sizeof *o->lex_hits))
+    return nomem(c);
+  memset(o->lex_first, 0, (nl + 2) * sizeof *o->lex_first);
+  for (size_t i = 0; i < hs->n_hits; i++)
+    o->lex_first[tact_matcher_entry(c->m, hs->hits[i].entry)->lexicon + 2]++;
+  for (size_t l = 0; l < nl; l++) o->lex_first[l + 2] += o->lex_first[l + 1];
+  for (size_t i = 0; i < hs->n_hits; i++)
+    o->lex_hits[o->lex_first[tact_matcher_entry(c->m, hs->hits[i].entry)->lexicon + 1]++] = (uint32_t)i;
+  return TACT_OK;
+}
+
 /* Per sentence, which watched lexicons have a hit there. */
 static tact_status build_masks(review_ctx *c, int side) {
   const tact_review_message *msg = c->msg[side];
@@ -660,10 +678,11 @@ static tact_status use_triggers(review_ctx *c, const use_clause *u) {
   tact_status st = TACT_OK;
   if (u->src == SRC_LEXICON) {
     const char *lex_id = c->rm->layers->lexicons[u->id].id;
-    for (size_t i = 0; i < msg->hits->n_hits && st == TACT_OK; i++) {
-      const tact_hit *h = &msg->hits->hits[i];
+    const tact_review_out *o = c->out;
+    for (uint32_t k = o->lex_first[u->id]; k < o->lex_first[u->id + 1] && st == TACT_OK; k++) {
+      const tact_hit *h = &msg->hits->hits[o->lex_hits[k]];
       const tact_compiled_entry *e = tact_matcher_entry(c->m, h->entry);
-      if (e->lexicon != u->id || negated(c, msg, h)) continue;
+      if (negated(c, msg, h)) continue;
       st = add_trigger(c, h->first_token, h->n_tokens, clamp01(fabs(e->weight)), e->replace,
                        lex_id, e->pattern);
     }
@@ -1232,6 +1251,7 @@ tact_status tact_review_run(const tact_review_model *rm, const tact_matcher *m,
   out->score = 100;
   tact_status st = build_masks(&c, SIDE_REPLY);
   if (st == TACT_OK) st = build_masks(&c, SIDE_CUSTOMER);
+  if (st == TACT_OK) st = index_hits(&c);
   if (st != TACT_OK) return st;
   find_name(&c);
   compute_facts(&c);
@@ -1258,5 +1278,7 @@ void tact_review_out_free(tact_review_out *out, const tact_allocator *a) {
   tact_free(a, out->trig);
   tact_free(a, out->stems);
   tact_free(a, out->rule_off);
+  tact_free(a, out->lex_first);
+  tact_free(a, out->lex_hits);
   memset(out, 0, sizeof *out);
 }

@@ -78,6 +78,10 @@ typedef struct tact_review_out {
   size_t n_trig, cap_trig;
   uint32_t *stems;                 /* hash set of the reply's word stems */
   size_t cap_stems;
+  uint32_t *lex_first;             /* the reply's hits by lexicon: lex_hits[lex_first[l] ..
+                                    * lex_first[l + 1]) index the hits of lexicon l */
+  uint32_t *lex_hits;
+  size_t cap_lex_first, cap_lex_hits;
   unsigned char *rule_off;         /* the caller's rule switches (tact_review_options) */
   size_t cap_rule_off;
 } tact_review_out;
