@@ -593,8 +593,10 @@ TACT_API tact_severity tact_finding_severity(const tact_result *res, size_t i);
 /* 1 and the span in the reply's text (tact_result_text()), or 0 when the
  * finding has none (a missing do, a whole-message limit). */
 TACT_API int tact_finding_span(const tact_result *res, size_t i, tact_span *span);
-/* What triggered it, in words: the matched phrase and its source, the
- * statistic and its limit, or the customer's words that made a do owed. */
+/* What triggered it, in words: the matched phrase and its lexicon entry or
+ * signal, the statistic and its limit, the facts that made a do owed
+ * ("owed because: customer.complaint, customer:when-question"), or the
+ * customer's unanswered question. */
 TACT_API const char *tact_finding_evidence(const tact_result *res, size_t i);
 TACT_API const char *tact_finding_message(const tact_result *res, size_t i);
 /* Advice for the agent; "" when the rule gives none. */
@@ -603,7 +605,9 @@ TACT_API const char *tact_finding_suggestion(const tact_result *res, size_t i);
  * probability behind an owed do, ...). */
 TACT_API double tact_finding_confidence(const tact_result *res, size_t i);
 /* A machine-readable fix: the text to put in place of *span ("" deletes
- * it), or NULL when the finding has none. */
+ * it), or NULL when the finding has none. The fix's span may reach past the
+ * finding's: deleting "Unfortunately" at a sentence start also takes the
+ * comma after it and capitalizes the next word ("Unfortunately, t" -> "T"). */
 TACT_API const char *tact_finding_fix(const tact_result *res, size_t i, tact_span *span);
 TACT_API const char *tact_finding_kind_name(tact_finding_kind kind);
 TACT_API const char *tact_severity_name(tact_severity severity);

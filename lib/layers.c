@@ -305,6 +305,7 @@ static tact_status resolve_models(tact_pack *const *packs, size_t n, tact_arena 
 /* Profiles by id: sets accumulate (extend) or restart (override);
  * mode="disable" removes the profile. */
 static tact_status resolve_profiles(tact_pack *const *packs, size_t n, tact_arena *ar,
+                                    const id_map *rmap, const rule_slot *rules,
                                     tact_layers *out, tact_error *err) {
   size_t total = 0, total_sets = 0;
   for (size_t p = 0; p < n; p++) {
@@ -352,6 +353,14 @@ static tact_status resolve_profiles(tact_pack *const *packs, size_t n, tact_aren
         if (strcmp(pp->id, slots[k].id) != 0) continue;
         if (pp->mode != TACT_LAYER_EXTEND) slots[k].n_sets = 0;
         for (size_t j = 0; j < pp->n_sets; j++) {
+          /* A set for a rule some pack switched off has nothing to change;
+           * one for a rule no pack ever defined is a mistake. */
+          size_t rs = map_slot(rmap, pp->sets[j].rule);
+          if (!rmap->keys[rs])
+            return tact_fail_pack(err, TACT_E_PACK, packs[p]->source, pp->sets[j].line, 0,
+                                  "%s:%u: profile '%s' sets rule '%s', which no pack defines",
+                                  packs[p]->source, pp->sets[j].line, pp->id, pp->sets[j].rule);
+          if (rules[rmap->vals[rs]].dead) continue;
           slots[k].sets[slots[k].n_sets] = &pp->sets[j];
           slots[k].set_sources[slots[k].n_sets++] = packs[p]->source;
         }
@@ -428,7 +437,7 @@ tact_status tact_layers_resolve(tact_pack *const *packs, size_t n, tact_arena *a
   if (st == TACT_OK) st = resolve_policies(packs, n, ar, out, err);
   if (st == TACT_OK) st = resolve_calendar(packs, n, ar, out, err);
   if (st == TACT_OK) st = resolve_models(packs, n, ar, out, err);
-  if (st == TACT_OK) st = resolve_profiles(packs, n, ar, out, err);
+  if (st == TACT_OK) st = resolve_profiles(packs, n, ar, &rmap, rules, out, err);
   return st;
 }
 

@@ -296,6 +296,19 @@ static tact_status compile_rule(tact_review_model *rm, const tact_rule *r, rv_ru
     }
     if (st != TACT_OK) return st;
   }
+  for (size_t i = 0; i < out->n_uses; i++)
+    if (out->uses[i].src == SRC_SIGNAL && out->uses[i].id == SIG_CUSTOMER_QUESTION)
+      return rule_fail(r, 0, err, "reads the customer's questions with <cover>, not <use>; signal",
+                       SIGNALS[SIG_CUSTOMER_QUESTION]);
+  for (size_t i = 0; i < out->n_limits; i++)
+    if (out->limits[i].src == SRC_SIGNAL && out->limits[i].id == SIG_CUSTOMER_QUESTION &&
+        out->limits[i].scope != SCOPE_MESSAGE)
+      return rule_fail(r, 0, err, "counts the customer's questions per message only; signal",
+                       SIGNALS[SIG_CUSTOMER_QUESTION]);
+  if (out->n_covers && !out->is_do)
+    return rule_fail(r, 0, err, "uses <cover>, which only a do can (kind", "dont");
+  if (!strcmp(r->type, "conditional") && !out->n_whens)
+    return rule_fail(r, 0, err, "is conditional but has no <when>; type", r->type);
   int limits_only = !strcmp(r->type, "occurrence") || !strcmp(r->type, "metric");
   if (limits_only && (!out->n_limits || out->n_uses || out->n_covers))
     return rule_fail(r, 0, err, "needs <limit> clauses (and no <use> or <cover>) as type", r->type);
@@ -602,8 +615,6 @@ static tact_status acronym_triggers(review_ctx *c, const tact_review_message *ms
     size_t len = tk->end - tk->start;
     if (len < 2 || len > 6) continue;
     if (covered_by(c, msg, c->rm->vocabulary, (uint32_t)i)) continue;
-    if ((i + 1 < t->n_tokens && is_punct(t, i + 1, '(')) || (i > 0 && is_punct(t, i - 1, '(')))
-      continue;
     /* Only its first use: later ones were flagged (or explained) there. */
     size_t nl;
     const char *norm = tact_text_norm(t, i, &nl);
@@ -613,6 +624,9 @@ static tact_status acronym_triggers(review_ctx *c, const tact_review_message *ms
     while (o->stems[at] && o->stems[at] != k) at = (at + 1) & (cap - 1);
     if (o->stems[at]) continue;
     o->stems[at] = k;
+    /* Explained where first used: fine there and after. */
+    if ((i + 1 < t->n_tokens && is_punct(t, i + 1, '(')) || (i > 0 && is_punct(t, i - 1, '(')))
+      continue;
     tact_status st = add_trigger(c, (uint32_t)i, 1, 0.8, NULL, SIGNALS[SIG_ACRONYM], NULL);
     if (st != TACT_OK) return st;
   }
@@ -780,7 +794,7 @@ static void find_name(review_ctx *c) {
   const tact_review_message *cm = c->msg[SIDE_CUSTOMER];
   if (!cm) return;
   const tact_text *t = cm->t;
-  /* "my name is Maria", "this is Maria", "Maria here". */
+  /* "my name is Maria", "this is Maria" (at a sentence start or after a comma). */
   for (size_t i = 0; i + 1 < t->n_tokens; i++) {
     size_t l0, l1, l2 = 0;
     const char *w0 = tact_text_norm(t, i, &l0), *w1 = tact_text_norm(t, i + 1, &l1), *w2 = "";
@@ -870,7 +884,7 @@ static int atom_holds(const review_ctx *c, const atom *at, double *strength, con
     return c->facts[at->id];
   }
   int side = at->side == 1 ? SIDE_CUSTOMER : SIDE_REPLY;
-  *name = c->rm->layers->lexicons[c->rm->watch_lex[at->id]].id;
+  *name = c->rm->layers->lexicons[c->rm->watch_lex[at->id]].id; /* printed with its side */
   return c->msg[side] && (c->all_mask[side] >> at->id & 1);
 }
 
@@ -884,15 +898,18 @@ static int rule_applies(const review_ctx *c, const rv_rule *r, double *strength,
   for (size_t w = 0; w < r->n_whens; w++) {
     const when_clause *wc = &r->whens[w];
     double best = -1, s;
-    const char *best_name = NULL, *nm;
+    const char *best_name = NULL, *nm, *best_side = "";
     for (size_t i = 0; i < wc->n; i++)
-      if (atom_holds(c, &wc->atoms[i], &s, &nm) && s > best) best = s, best_name = nm;
+      if (atom_holds(c, &wc->atoms[i], &s, &nm) && s > best) {
+        best = s, best_name = nm;
+        best_side = wc->atoms[i].side == 1 ? "customer:" : wc->atoms[i].side == 2 ? "reply:" : "";
+      }
     for (size_t i = 0; i < wc->n_nots && best >= 0; i++)
       if (atom_holds(c, &wc->nots[i], &s, &nm)) best = -1;
     if (best < 0) return 0;
     *strength *= best;
     if (best_name && used + 1 < why_cap) {
-      int k = snprintf(why + used, why_cap - used, "%s%s", used ? ", " : "", best_name);
+      int k = snprintf(why + used, why_cap - used, "%s%s%s", used ? ", " : "", best_side, best_name);
       if (k > 0) used += (size_t)k < why_cap - used ? (size_t)k : why_cap - used - 1;
     }
   }

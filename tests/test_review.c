@@ -354,9 +354,22 @@ static void test_limits_and_signals(void **state) {
   res = review(eng, NULL, "Your SLA covers it.", NULL);
   assert_true(find(res, "jargon", TACT_FINDING_VIOLATION) >= 0);
   tact_result_free(res);
-  res = review(eng, NULL, "Your parcel goes with DPD (our courier). Send the PDF by USB.", NULL);
+  res = review(eng, NULL, "Your parcel goes with DPD (our courier). Send the PDF by USB. DPD is fast.",
+               NULL);
   assert_int_equal(find(res, "jargon", TACT_FINDING_VIOLATION), -1);
   tact_result_free(res);
+  /* A rule a pack switches off takes the default profiles' sets with it. */
+  tact_error err;
+  tact_engine *off = engine_with("<pack id='t' version='1'><rule id='sales-pitch' mode='disable'/>"
+                                 "<rule id='overwhelming' mode='disable'/></pack>", 0, &err);
+  if (!off) fail_msg("%s", err.message);
+  tact_review_context ctx;
+  tact_review_context_init(&ctx);
+  ctx.profile = "social";
+  res = review(off, NULL, "Upgrade to Premium today, this offer ends tonight!", &ctx);
+  assert_int_equal(find(res, "sales-pitch", TACT_FINDING_VIOLATION), -1);
+  tact_result_free(res);
+  tact_engine_free(off);
 }
 
 static void test_pack_rule_errors(void **state) {
@@ -373,7 +386,13 @@ static void test_pack_rule_errors(void **state) {
       {"<rule id='r' type='substitution' kind='dont'><use lexicon='apology'/></rule>", "replace"},
       {"<rule id='r' type='existence' kind='dont'><use lexicon='apology' unless='nope'/></rule>",
        "lexicon 'nope'"},
-      {"<rule id='r' type='conditional' kind='do'><cover signal='question'/></rule>", "customer.question"},
+      {"<rule id='r' type='conditional' kind='do'><cover signal='question'/><when fact='always'/></rule>",
+       "customer.question"},
+      {"<rule id='r' type='existence' kind='dont'><use signal='customer.question'/></rule>", "<cover>"},
+      {"<rule id='r' type='conditional' kind='dont'><cover signal='customer.question'/>"
+       "<when fact='customer'/></rule>",
+       "only a do"},
+      {"<rule id='r' type='conditional' kind='do'><use lexicon='apology'/></rule>", "no <when>"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char pack[512];
