@@ -366,8 +366,9 @@ static const pcase cases[] = {
      "Your refund", "", 0},
     {"Your refund will be processed immediately.", 1, 0, "refund", YOU, FIRM, GU | FA,
      "Your refund", "", 0},
-    {"We'll ship your replacement immediately.", 1, 0, "ship", WE, FIRM, GU | FA,
-     "your replacement", "", 0},
+    /* Same-day dispatch is within the default ship policy (min 0). */
+    {"We'll ship your replacement immediately.", 1, 0, "ship", WE, FIRM, 0, "your replacement", "",
+     0},
     {"We'll instantly credit your account.", 1, 0, "credit", WE, FIRM, GU | FA, "your account", "",
      0},
     {"We'll try to refund you right away.", 1, 0, "refund", WE, HEDGED, FA, "", "", 0},
@@ -388,7 +389,7 @@ static const pcase cases[] = {
      "a replacement", "If you send it by Friday", TX},
     {"We will not be able to ship it by Friday, but we'll refund you.", 1, 0, "refund", WE, FIRM,
      NT, "", "", TX},
-    {"Hopefully, we'll ship it today.", 1, 0, "ship", WE, HEDGED, FA, "it", "", TX},
+    {"Hopefully, we'll ship it today.", 1, 0, "ship", WE, HEDGED, 0, "it", "", TX},
     {"We'll refund you, and I'll call you tomorrow.", 2, 0, "refund", WE, FIRM, NT, "", "", TX},
     {"We'll refund you, and I'll call you tomorrow.", 2, 1, "callback", I_, FIRM, 0, "", "", TX},
     {"I'll escalate this today and you should hear back within 2 business days.", 2, 1,
@@ -749,8 +750,8 @@ static void test_default_policies(void **state) {
     unsigned min, max;
     tact_policy_unit unit;
   } table[] = {
-      {"refund", 3, 10, TACT_UNIT_BUSINESS_DAY},  {"replace", 2, 7, TACT_UNIT_BUSINESS_DAY},
-      {"ship", 1, 3, TACT_UNIT_BUSINESS_DAY},     {"deliver", 2, 7, TACT_UNIT_BUSINESS_DAY},
+      {"refund", 3, 10, TACT_UNIT_BUSINESS_DAY},  {"replace", 0, 7, TACT_UNIT_BUSINESS_DAY},
+      {"ship", 0, 3, TACT_UNIT_BUSINESS_DAY},     {"deliver", 1, 7, TACT_UNIT_BUSINESS_DAY},
       {"callback", 0, 24, TACT_UNIT_HOUR},        {"email", 0, 24, TACT_UNIT_HOUR},
       {"fix", 1, 5, TACT_UNIT_BUSINESS_DAY},      {"escalate", 0, 1, TACT_UNIT_BUSINESS_DAY},
       {"follow-up", 0, 3, TACT_UNIT_BUSINESS_DAY}, {"credit", 1, 5, TACT_UNIT_BUSINESS_DAY},
