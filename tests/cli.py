@@ -313,10 +313,25 @@ def test_company_pack_changes_findings():
     check("company pack: its profile applies", rc == 1 and sev == ["error"], out + err)
 
 
+def test_examples():
+    bindir = os.path.dirname(TACT)
+    guard = os.path.join(bindir, "tact-guard")
+    p = subprocess.run([guard, os.path.join(TESTS, "data", "cli", "transcript.jsonl")],
+                       capture_output=True, timeout=60)
+    out = p.stdout.decode()
+    check("tact-guard holds back the blaming reply (exit 1)", p.returncode == 1
+          and "line 2 (score" in out and "blame-customer" in out and "missing apologize" in out, out)
+    check("tact-guard lets the good reply through", "line 3" not in out
+          and "1 agent message would have been held back" in out, out)
+    p = subprocess.run([os.path.join(bindir, "review-threads"), "4"], capture_output=True, timeout=120)
+    check("review-threads: 4 threads share one engine", p.returncode == 0
+          and b"4 threads, 1200 reviews" in p.stdout, p.stdout + p.stderr)
+
+
 for test in [test_acceptance_tokens, test_invalid_utf8, test_hostile_pack, test_company_pack,
              test_usage_errors, test_bundled_conversation, test_promises_acceptance, test_tone,
              test_classify, test_jsonl_batch, test_html, test_check, test_check_jsonl, test_pack_test,
-             test_company_pack_changes_findings]:
+             test_company_pack_changes_findings, test_examples]:
     try:
         test()
     except Exception as e:  # a crash in a check is a failure, not a skip
