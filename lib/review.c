@@ -88,6 +88,7 @@ typedef struct when_clause {
 
 typedef struct use_clause {
   uint8_t src, scope;
+  uint8_t in_dont;   /* the clause belongs to a don't */
   uint32_t id;    /* lexicon index or signal_id */
   uint64_t unless, with;
 } use_clause;
@@ -274,6 +275,7 @@ static tact_status compile_rule(tact_review_model *rm, const tact_rule *r, rv_ru
     tact_status st = TACT_OK;
     if (c->type == TACT_CLAUSE_USE) {
       use_clause *u = &out->uses[out->n_uses++];
+      u->in_dont = !out->is_do;
       st = compile_source(rm, c, r, &u->src, &u->id, err);
       u->scope = (uint8_t)scope_of(c->scope, SCOPE_SENTENCE);
       if (st == TACT_OK) st = watch_list(rm, c->unless, r, c->line, &u->unless, err);
@@ -686,6 +688,18 @@ static tact_status signal_triggers(review_ctx *c, uint32_t sig) {
 
 static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
 
+/* The pack's vocabulary (accepted terms, the company's own product names)
+ * is never a don't: a hit inside a vocabulary hit does not count for a
+ * don't's <use> ("Cloud Backup Pro" is no jargon, "Nimbus Phones" no
+ * competitor when they are the company's own). */
+static int accepted_term(const review_ctx *c, const tact_review_message *msg, const use_clause *u,
+                         const tact_hit *h) {
+  if (!u->in_dont || c->rm->vocabulary < 0 || (long)u->id == c->rm->vocabulary) return 0;
+  for (uint32_t i = h->first_token; i < h->first_token + h->n_tokens; i++)
+    if (covered_by(c, msg, c->rm->vocabulary, i)) return 1;
+  return 0;
+}
+
 static tact_status use_triggers(review_ctx *c, const use_clause *u) {
   const tact_review_message *msg = c->msg[SIDE_REPLY];
   size_t from = c->out->n_trig;
@@ -696,7 +710,7 @@ static tact_status use_triggers(review_ctx *c, const use_clause *u) {
     for (uint32_t k = o->lex_first[u->id]; k < o->lex_first[u->id + 1] && st == TACT_OK; k++) {
       const tact_hit *h = &msg->hits->hits[o->lex_hits[k]];
       const tact_compiled_entry *e = tact_matcher_entry(c->m, h->entry);
-      if (negated(c, msg, h)) continue;
+      if (negated(c, msg, h) || accepted_term(c, msg, u, h)) continue;
       st = add_trigger(c, h->first_token, h->n_tokens, clamp01(fabs(e->weight)), e->replace,
                        lex_id, e->pattern);
     }
@@ -991,7 +1005,7 @@ static tact_status check_limit(review_ctx *c, size_t rule, const limit_clause *l
   size_t from = c->out->n_trig, next = from;
   tact_status st = TACT_OK;
   if (l->src == SRC_LEXICON) {
-    use_clause u = {SRC_LEXICON, SCOPE_MESSAGE, l->id, 0, 0};
+    use_clause u = {SRC_LEXICON, SCOPE_MESSAGE, 0, l->id, 0, 0};
     st = use_triggers(c, &u);
   } else if (l->src == SRC_SIGNAL) {
     st = signal_triggers(c, l->id);

@@ -358,6 +358,26 @@ static void test_limits_and_signals(void **state) {
                NULL);
   assert_int_equal(find(res, "jargon", TACT_FINDING_VIOLATION), -1);
   tact_result_free(res);
+  /* The pack vocabulary: a company's own terms are never jargon or a competitor. */
+  {
+    tact_error verr;
+    tact_engine *voc = engine_with(
+        "<pack id='t' version='1'><lexicon id='jargon' mode='extend'><entry>backup vault</entry>"
+        "</lexicon><lexicon id='competitor' mode='extend'><entry>Nimbus</entry></lexicon>"
+        "<lexicon id='vocabulary' mode='extend'><entry>Nimbus Backup Vault</entry></lexicon></pack>",
+        0, &verr);
+    if (!voc) fail_msg("%s", verr.message);
+    res = review(voc, NULL, "Your files are in the backup vault. Nimbus is a scam.", NULL);
+    assert_true(find(res, "jargon", TACT_FINDING_VIOLATION) >= 0);
+    assert_true(find(res, "criticize-competitor", TACT_FINDING_VIOLATION) >= 0);
+    tact_result_free(res);
+    res = review(voc, NULL, "Your files are in Nimbus Backup Vault, and it is a terrible place to lose them.",
+                 NULL);
+    assert_int_equal(find(res, "jargon", TACT_FINDING_VIOLATION), -1);
+    assert_int_equal(find(res, "criticize-competitor", TACT_FINDING_VIOLATION), -1);
+    tact_result_free(res);
+    tact_engine_free(voc);
+  }
   /* A rule a pack switches off takes the default profiles' sets with it. */
   tact_error err;
   tact_engine *off = engine_with("<pack id='t' version='1'><rule id='sales-pitch' mode='disable'/>"
