@@ -695,8 +695,22 @@ static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
 static int accepted_term(const review_ctx *c, const tact_review_message *msg, const use_clause *u,
                          const tact_hit *h) {
   if (!u->in_dont || c->rm->vocabulary < 0 || (long)u->id == c->rm->vocabulary) return 0;
-  for (uint32_t i = h->first_token; i < h->first_token + h->n_tokens; i++)
-    if (covered_by(c, msg, c->rm->vocabulary, i)) return 1;
+  /* A longer vocabulary hit that covers the whole phrase ("US" in the
+   * vocabulary does not excuse "us" in "blame us"). */
+  const tact_match_state *hs = msg->hits;
+  size_t lo = 0, hi = hs->n_hits;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (hs->hits[mid].first_token <= h->first_token) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t i = lo; i-- > 0;) {
+    const tact_hit *v = &hs->hits[i];
+    if (v->first_token + TACT_MATCH_MAX_PATTERN_TOKENS < h->first_token) break;
+    if (v->n_tokens > h->n_tokens && v->first_token + v->n_tokens >= h->first_token + h->n_tokens &&
+        tact_matcher_entry(c->m, v->entry)->lexicon == (uint32_t)c->rm->vocabulary)
+      return 1;
+  }
   return 0;
 }
 
