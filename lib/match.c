@@ -2,8 +2,10 @@
  * token-level trie and scans a tokenized text once, left to right, keeping
  * the set of partial matches alive (a Thompson-style simulation over the
  * trie). Each token offers up to four labels — its exact normalized form,
- * its stem, its kind class and {any} — so a pattern such as
- * "{number} business day~" matches "3-5 business days".
+ * its stem, its kind class and {any} — plus the lexicon classes ({@modal})
+ * its word belongs to, so a pattern such as "{number} business day~"
+ * matches "3-5 business days" and "you {@modal} have" matches "you should
+ * have" and "you could have".
  *
  * Cost per token is the number of live partial matches times the labels,
  * both bounded by the pack (pattern length <= 32 tokens), so a scan is
@@ -83,6 +85,12 @@ struct tact_matcher {
   size_t n_entries, cap_entries;
   uint8_t class_used[CLASS_COUNT];
   int uses_stems;
+  /* Lexicon classes ({@id}): class k matches any word of lexicon
+   * lex_class[k]; a symbol's bit k is set in exact_classes / stem_classes. */
+  uint32_t lex_class[TACT_MATCH_MAX_LEXICON_CLASSES];
+  size_t n_lex_classes;
+  uint16_t *exact_classes, *stem_classes;
+  size_t cap_exact_classes, cap_stem_classes;
 };
 
 static uint64_t hash_key(uint64_t k) {
@@ -231,6 +239,7 @@ size_t tact_stem(const char *w, size_t n, char *out) { return stem(w, n, out); }
 
 /* Splits a pattern into labels. Returns the label count, or 0 with `err` set. */
 typedef struct pattern_ctx {
+  const tact_layers *layers;
   tact_matcher *m;
   const tact_allocator *a;
   tact_text *scratch;
@@ -245,7 +254,76 @@ static tact_status pattern_fail(pattern_ctx *c, tact_status code, const char *wh
                         c->le->entry->pattern);
 }
 
+/* Marks symbol `sym` of a table as a member of lexicon class k. */
+static int mark_class(const tact_allocator *a, uint16_t **classes, size_t *cap, uint32_t sym,
+                      size_t k) {
+  size_t old = *cap;
+  if (sym >= old) {
+    if (tact_grow(a, (void **)classes, cap, (size_t)sym + 1, sizeof **classes)) return -1;
+    memset(*classes + old, 0, (*cap - old) * sizeof **classes);
+  }
+  (*classes)[sym] |= (uint16_t)(1u << k);
+  return 0;
+}
+
+/* {@id}: any one word of lexicon `id`. Its entries must be single words
+ * (or single inflected words, "refund~"); they become members of a class
+ * the scan offers as a label of each such token. */
+static tact_status lexicon_class_label(pattern_ctx *c, const char *id, size_t n, uint32_t *label) {
+  char name[72];
+  if (n == 0 || n >= sizeof name) return pattern_fail(c, TACT_E_PACK, "a bad {@lexicon} class");
+  memcpy(name, id, n);
+  name[n] = '\0';
+  long lx = tact_layers_find_lexicon(c->layers, name);
+  if (lx < 0) return pattern_fail(c, TACT_E_PACK, "a {@lexicon} class naming no lexicon");
+  tact_matcher *m = c->m;
+  size_t k = 0;
+  while (k < m->n_lex_classes && m->lex_class[k] != (uint32_t)lx) k++;
+  if (k == m->n_lex_classes) {
+    if (k == TACT_MATCH_MAX_LEXICON_CLASSES)
+      return pattern_fail(c, TACT_E_PACK, "more than 16 {@lexicon} classes");
+    m->lex_class[m->n_lex_classes++] = (uint32_t)lx;
+    const tact_lexicon *lex = &c->layers->lexicons[lx];
+    tact_text words;
+    memset(&words, 0, sizeof words);
+    for (size_t e = 0; e < lex->n_entries; e++) {
+      const char *w = lex->entries[e].entry->pattern;
+      size_t wn = strlen(w);
+      int inflect = wn > 1 && w[wn - 1] == '~';
+      tact_status st = tact_text_analyze(&words, c->a, w, wn - (size_t)inflect, 0, c->err);
+      if (st != TACT_OK) {
+        tact_text_free(&words, c->a);
+        return st;
+      }
+      if (words.n_tokens != 1 || w[0] == '{') {
+        tact_text_free(&words, c->a);
+        return pattern_fail(c, TACT_E_PACK, "a {@lexicon} class whose entries are not all single words");
+      }
+      size_t len;
+      const char *norm = tact_text_norm(&words, 0, &len);
+      int bad = 0;
+      if (inflect) {
+        size_t sl = len <= TACT_MATCH_MAX_STEM ? stem(norm, len, c->stem_buf) : 0;
+        uint32_t sym = sl ? sym_intern(&m->stems, c->a, c->stem_buf, sl) : NO_SYM;
+        m->uses_stems = 1;
+        bad = sym == NO_SYM || mark_class(c->a, &m->stem_classes, &m->cap_stem_classes, sym, k);
+      } else {
+        uint32_t sym = sym_intern(&m->exact, c->a, norm, len);
+        bad = sym == NO_SYM || mark_class(c->a, &m->exact_classes, &m->cap_exact_classes, sym, k);
+      }
+      if (bad) {
+        tact_text_free(&words, c->a);
+        return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
+      }
+    }
+    tact_text_free(&words, c->a);
+  }
+  *label = LABEL_CLASS | (uint32_t)(CLASS_COUNT + k);
+  return TACT_OK;
+}
+
 static tact_status class_label(pattern_ctx *c, const char *w, size_t n, uint32_t *label) {
+  if (n > 3 && w[1] == '@' && w[n - 1] == '}') return lexicon_class_label(c, w + 2, n - 3, label);
   for (size_t i = 0; i < sizeof class_names / sizeof class_names[0]; i++) {
     if (strlen(class_names[i].name) == n && memcmp(class_names[i].name, w, n) == 0) {
       *label = LABEL_CLASS | class_names[i].cls;
@@ -401,7 +479,7 @@ tact_status tact_matcher_compile(const tact_layers *layers, const tact_allocator
   tact_text scratch;
   memset(&scratch, 0, sizeof scratch);
   char stem_buf[TACT_MATCH_MAX_STEM];
-  pattern_ctx c = {m, a, &scratch, stem_buf, NULL, err};
+  pattern_ctx c = {layers, m, a, &scratch, stem_buf, NULL, err};
   build_out b;
   memset(&b, 0, sizeof b);
   tact_status st = compile_all(m, layers, &c, &b);
@@ -425,6 +503,8 @@ void tact_matcher_free(tact_matcher *m, const tact_allocator *a) {
   tact_free(a, m->nodes);
   tact_free(a, m->outputs);
   tact_free(a, m->entries);
+  tact_free(a, m->exact_classes);
+  tact_free(a, m->stem_classes);
   tact_free(a, m);
 }
 
@@ -434,18 +514,34 @@ const tact_compiled_entry *tact_matcher_entry(const tact_matcher *m, uint32_t i)
 
 size_t tact_matcher_entry_count(const tact_matcher *m) { return m->n_entries; }
 
-/* The labels token `i` offers; at most 4. */
+/* The lexicon classes of a symbol, as labels. */
+static size_t class_labels(const uint16_t *classes, size_t cap, uint32_t sym, uint32_t *labels) {
+  size_t n = 0;
+  if (!classes || sym >= cap) return 0;
+  for (unsigned bits = classes[sym], k = 0; bits; bits >>= 1, k++)
+    if (bits & 1) labels[n++] = LABEL_CLASS | (CLASS_COUNT + k);
+  return n;
+}
+
+/* The labels token `i` offers: at most 4, plus its lexicon classes. */
+#define MAX_TOKEN_LABELS (4 + 2 * TACT_MATCH_MAX_LEXICON_CLASSES)
 static size_t token_labels(const tact_matcher *m, const tact_text *t, size_t i,
                            tact_match_state *st, uint32_t *labels) {
   size_t n = 0, len;
   const char *norm = tact_text_norm(t, i, &len);
   unsigned kind = t->tokens[i].kind;
   uint32_t sym = sym_lookup(&m->exact, norm, len);
-  if (sym != NO_SYM) labels[n++] = LABEL_EXACT | sym;
+  if (sym != NO_SYM) {
+    labels[n++] = LABEL_EXACT | sym;
+    n += class_labels(m->exact_classes, m->cap_exact_classes, sym, labels + n);
+  }
   if (m->uses_stems && kind == TACT_TOKEN_WORD && len <= st->cap_stem) {
     size_t sl = stem(norm, len, st->stem);
     sym = sym_lookup(&m->stems, st->stem, sl);
-    if (sym != NO_SYM) labels[n++] = LABEL_STEM | sym;
+    if (sym != NO_SYM) {
+      labels[n++] = LABEL_STEM | sym;
+      n += class_labels(m->stem_classes, m->cap_stem_classes, sym, labels + n);
+    }
   }
   if (kind <= TACT_TOKEN_EMOTICON && m->class_used[CLASS_KIND + kind])
     labels[n++] = LABEL_CLASS | (CLASS_KIND + kind);
@@ -493,7 +589,7 @@ static void sort_hits(tact_hit *h, size_t n) {
 /* Advances every live partial match (and a new one starting here) by token i. */
 static int step(const tact_matcher *m, const tact_text *t, size_t i, const tact_allocator *a,
                 tact_match_state *st, size_t *n_active) {
-  uint32_t labels[4];
+  uint32_t labels[MAX_TOKEN_LABELS];
   size_t nl = token_labels(m, t, i, st, labels);
   st->active[(*n_active)++] = (uint64_t)i; /* root node 0, starting at i */
   size_t n_next = 0;

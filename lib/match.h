@@ -11,6 +11,8 @@
 
 /* The longest pattern, in tokens. Longer entries are refused at build. */
 #define TACT_MATCH_MAX_PATTERN_TOKENS 32
+/* Distinct {@lexicon} classes patterns may use. */
+#define TACT_MATCH_MAX_LEXICON_CLASSES 16
 
 /* One compiled entry: where it came from and what it weighs. */
 typedef struct tact_compiled_entry {

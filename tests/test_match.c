@@ -277,6 +277,34 @@ static void test_repeated_phrase_starts(void **state) {
   tact_engine_free(eng);
 }
 
+/* {@lexicon}: any one word of a lexicon, exact or inflected. */
+static void test_lexicon_classes(void **state) {
+  (void)state;
+  tact_error err;
+  char out[256];
+  tact_engine *eng = engine_with(
+      &err, 1,
+      PACK("<lexicon id=\"modal\"><entry>should</entry><entry>could</entry><entry>can</entry></lexicon>"
+           "<lexicon id=\"act\"><entry>refund~</entry><entry>cancel~</entry></lexicon>"
+           "<lexicon id=\"blame\"><entry>you {@modal} have</entry><entry>we {@act} {any}</entry>"
+           "</lexicon>"));
+  if (!eng) fail_msg("%s", err.message);
+  matches(eng, "You should have read it. We refunded it. You must have.", out, sizeof out);
+  assert_string_equal(out, "blame:You should have|modal:should|blame:We refunded it|act:refunded");
+  matches(eng, "you could have; you can have; we cancelled orders", out, sizeof out);
+  assert_string_equal(out, "blame:you could have|modal:could|blame:you can have|modal:can|"
+                           "blame:we cancelled orders|act:cancelled");
+  tact_engine_free(eng);
+  /* Errors name the pattern: an unknown lexicon, a multi-word member. */
+  assert_null(engine_with(&err, 1, PACK("<lexicon id=\"x\"><entry>you {@nope}</entry></lexicon>")));
+  assert_non_null(strstr(err.message, "naming no lexicon"));
+  assert_non_null(strstr(err.message, "you {@nope}"));
+  assert_null(engine_with(&err, 1,
+                          PACK("<lexicon id=\"m\"><entry>ought to</entry></lexicon>"
+                               "<lexicon id=\"x\"><entry>you {@m} go</entry></lexicon>")));
+  assert_non_null(strstr(err.message, "not all single words"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_contractions_match_every_spelling),
@@ -287,6 +315,7 @@ int main(void) {
       cmocka_unit_test(test_pattern_errors_name_pack_and_line),
       cmocka_unit_test(test_reuse_allocates_nothing),
       cmocka_unit_test(test_repeated_phrase_starts),
+      cmocka_unit_test(test_lexicon_classes),
   };
   return cmocka_run_group_tests_name("match", tests, NULL, NULL);
 }
