@@ -3,9 +3,10 @@
  * the set of partial matches alive (a Thompson-style simulation over the
  * trie). Each token offers up to four labels — its exact normalized form,
  * its stem, its kind class and {any} — plus the lexicon classes ({@modal})
- * its word belongs to, so a pattern such as "{number} business day~"
- * matches "3-5 business days" and "you {@modal} have" matches "you should
- * have" and "you could have".
+ * its word belongs to (or, for {!@id}, is not in), so a pattern such as
+ * "{number} business day~" matches "3-5 business days" and "you {@modal}
+ * have" matches "you should have" and "you could have". Optional items
+ * ("[really] sorry") compile to one trie path per choice.
  *
  * Cost per token is the number of live partial matches times the labels,
  * both bounded by the pack (pattern length <= 32 tokens), so a scan is
@@ -91,6 +92,7 @@ struct tact_matcher {
   size_t n_lex_classes;
   uint16_t *exact_classes, *stem_classes;
   size_t cap_exact_classes, cap_stem_classes;
+  uint16_t negated_classes; /* classes some pattern negates ({!@id}) */
 };
 
 static uint64_t hash_key(uint64_t k) {
@@ -324,6 +326,15 @@ static tact_status lexicon_class_label(pattern_ctx *c, const char *id, size_t n,
 
 static tact_status class_label(pattern_ctx *c, const char *w, size_t n, uint32_t *label) {
   if (n > 3 && w[1] == '@' && w[n - 1] == '}') return lexicon_class_label(c, w + 2, n - 3, label);
+  /* {!@id}: one token that is not a word of lexicon id. */
+  if (n > 4 && w[1] == '!' && w[2] == '@' && w[n - 1] == '}') {
+    tact_status st = lexicon_class_label(c, w + 3, n - 4, label);
+    if (st != TACT_OK) return st;
+    unsigned k = (*label & LABEL_VALUE) - CLASS_COUNT;
+    c->m->negated_classes |= (uint16_t)(1u << k);
+    *label = LABEL_CLASS | (CLASS_COUNT + TACT_MATCH_MAX_LEXICON_CLASSES + k);
+    return TACT_OK;
+  }
   for (size_t i = 0; i < sizeof class_names / sizeof class_names[0]; i++) {
     if (strlen(class_names[i].name) == n && memcmp(class_names[i].name, w, n) == 0) {
       *label = LABEL_CLASS | class_names[i].cls;
@@ -361,15 +372,23 @@ static tact_status chunk_labels(pattern_ctx *c, const char *w, size_t n, uint32_
   return TACT_OK;
 }
 
-static tact_status pattern_labels(pattern_ctx *c, uint32_t *labels, size_t *count) {
+/* Splits an entry into labels; optional[i] is 0 for a required label, else
+ * the number (from 1) of the optional item "[...]" it belongs to (one
+ * chunk: a word, a class or word~). */
+static tact_status pattern_labels(pattern_ctx *c, uint32_t *labels, uint8_t *optional,
+                                  size_t *count) {
   const char *p = c->le->entry->pattern;
   *count = 0;
+  unsigned n_items = 0;
   while (*p) {
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
     const char *w = p;
     while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') p++;
     size_t n = (size_t)(p - w);
     if (!n) continue;
+    int opt = n > 2 && w[0] == '[' && w[n - 1] == ']';
+    if (opt) w++, n -= 2, n_items++;
+    size_t before = *count;
     tact_status st;
     if (w[0] == '{') {
       if (*count == TACT_MATCH_MAX_PATTERN_TOKENS)
@@ -380,6 +399,7 @@ static tact_status pattern_labels(pattern_ctx *c, uint32_t *labels, size_t *coun
       st = chunk_labels(c, w, n, labels, count);
     }
     if (st != TACT_OK) return st;
+    for (size_t i = before; i < *count; i++) optional[i] = opt ? (uint8_t)n_items : 0;
   }
   if (!*count) return pattern_fail(c, TACT_E_PACK, "no tokens");
   return TACT_OK;
@@ -413,24 +433,43 @@ static int add_output(tact_matcher *m, const tact_allocator *a, build_out *b, ui
   return 0;
 }
 
+/* Most optional items per pattern: each doubles the paths in the trie. */
+#define MAX_OPTIONAL_ITEMS 4
+
 static tact_status add_entry(pattern_ctx *c, build_out *b, uint32_t lexicon, double weight) {
   tact_matcher *m = c->m;
   uint32_t labels[TACT_MATCH_MAX_PATTERN_TOKENS];
+  uint8_t optional[TACT_MATCH_MAX_PATTERN_TOKENS];
   size_t count;
-  tact_status st = pattern_labels(c, labels, &count);
+  tact_status st = pattern_labels(c, labels, optional, &count);
   if (st != TACT_OK) return st;
-  uint32_t at = 0;
-  for (size_t i = 0; i < count && at != NO_NODE; i++) at = child(m, c->a, at, labels[i]);
-  if (at == NO_NODE ||
-      tact_grow(c->a, (void **)&m->entries, &m->cap_entries, m->n_entries + 1, sizeof *m->entries))
+  /* Optional items: one path per subset of them, all ending in this entry.
+   * An item is one chunk, so its labels are consecutive and go together. */
+  size_t n_opt = 0;
+  for (size_t i = 0; i < count; i++)
+    if (optional[i] > n_opt) n_opt = optional[i];
+  if (n_opt > MAX_OPTIONAL_ITEMS) return pattern_fail(c, TACT_E_PACK, "more than 4 optional items");
+  size_t required = 0;
+  for (size_t i = 0; i < count; i++) required += !optional[i];
+  if (!required) return pattern_fail(c, TACT_E_PACK, "only optional items");
+  if (tact_grow(c->a, (void **)&m->entries, &m->cap_entries, m->n_entries + 1, sizeof *m->entries))
     return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
   uint32_t id = (uint32_t)m->n_entries++;
   m->entries[id].lexicon = lexicon;
   m->entries[id].weight = weight;
   m->entries[id].pattern = c->le->entry->pattern;
   m->entries[id].replace = c->le->entry->replace;
-  if (add_output(m, c->a, b, at, id))
-    return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
+  for (unsigned keep = 0; keep < (1u << n_opt); keep++) {
+    uint32_t at = 0;
+    size_t used = 0;
+    for (size_t i = 0; i < count && at != NO_NODE; i++) {
+      if (optional[i] && !(keep >> (optional[i] - 1) & 1)) continue;
+      at = child(m, c->a, at, labels[i]);
+      used++;
+    }
+    if (at == NO_NODE || !used || add_output(m, c->a, b, at, id))
+      return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
+  }
   return TACT_OK;
 }
 
@@ -523,8 +562,9 @@ static size_t class_labels(const uint16_t *classes, size_t cap, uint32_t sym, ui
   return n;
 }
 
-/* The labels token `i` offers: at most 4, plus its lexicon classes. */
-#define MAX_TOKEN_LABELS (4 + 2 * TACT_MATCH_MAX_LEXICON_CLASSES)
+/* The labels token `i` offers: at most 4, plus its lexicon classes and the
+ * negated classes it is not in. */
+#define MAX_TOKEN_LABELS (4 + 3 * TACT_MATCH_MAX_LEXICON_CLASSES)
 static size_t token_labels(const tact_matcher *m, const tact_text *t, size_t i,
                            tact_match_state *st, uint32_t *labels) {
   size_t n = 0, len;
@@ -542,6 +582,17 @@ static size_t token_labels(const tact_matcher *m, const tact_text *t, size_t i,
       labels[n++] = LABEL_STEM | sym;
       n += class_labels(m->stem_classes, m->cap_stem_classes, sym, labels + n);
     }
+  }
+  if (m->negated_classes) {
+    unsigned in = 0; /* the classes this token is in */
+    for (size_t l = 0; l < n; l++) {
+      uint32_t v = labels[l] & LABEL_VALUE;
+      if ((labels[l] & ~LABEL_VALUE) == LABEL_CLASS && v >= CLASS_COUNT)
+        in |= 1u << (v - CLASS_COUNT);
+    }
+    for (unsigned k = 0; k < TACT_MATCH_MAX_LEXICON_CLASSES; k++)
+      if ((m->negated_classes >> k & 1) && !(in >> k & 1))
+        labels[n++] = LABEL_CLASS | (CLASS_COUNT + TACT_MATCH_MAX_LEXICON_CLASSES + k);
   }
   if (kind <= TACT_TOKEN_EMOTICON && m->class_used[CLASS_KIND + kind])
     labels[n++] = LABEL_CLASS | (CLASS_KIND + kind);

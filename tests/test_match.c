@@ -305,6 +305,30 @@ static void test_lexicon_classes(void **state) {
   assert_non_null(strstr(err.message, "not all single words"));
 }
 
+/* [optional] items and {!@lexicon}: a token that is not one of its words. */
+static void test_optional_and_negated_items(void **state) {
+  (void)state;
+  tact_error err;
+  char out[256];
+  tact_engine *eng = engine_with(
+      &err, 1,
+      PACK("<lexicon id=\"neg\" weight=\"1\"><entry>not</entry><entry>never</entry></lexicon>"
+           "<lexicon id=\"sorry\"><entry>I'm [really] [so] sorry</entry></lexicon>"
+           "<lexicon id=\"help\"><entry>we {!@neg} help</entry></lexicon>"));
+  if (!eng) fail_msg("%s", err.message);
+  matches(eng, "I'm sorry. I'm really sorry. I'm so sorry. I'm really so sorry. I'm so really sorry.",
+          out, sizeof out);
+  assert_string_equal(out, "sorry:I'm sorry|sorry:I'm really sorry|sorry:I'm so sorry|"
+                           "sorry:I'm really so sorry");
+  matches(eng, "we gladly help, we never help, we do help", out, sizeof out);
+  assert_string_equal(out, "help:we gladly help|neg:never|help:we do help");
+  tact_engine_free(eng);
+  assert_null(engine_with(&err, 1, PACK("<lexicon id=\"x\"><entry>[a] [b]</entry></lexicon>")));
+  assert_non_null(strstr(err.message, "only optional items"));
+  assert_null(engine_with(&err, 1, PACK("<lexicon id=\"x\"><entry>[a] [b] [c] [d] [e] f</entry></lexicon>")));
+  assert_non_null(strstr(err.message, "more than 4 optional items"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_contractions_match_every_spelling),
@@ -316,6 +340,7 @@ int main(void) {
       cmocka_unit_test(test_reuse_allocates_nothing),
       cmocka_unit_test(test_repeated_phrase_starts),
       cmocka_unit_test(test_lexicon_classes),
+      cmocka_unit_test(test_optional_and_negated_items),
   };
   return cmocka_run_group_tests_name("match", tests, NULL, NULL);
 }
