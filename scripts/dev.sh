@@ -9,13 +9,15 @@
 #                            a libFuzzer smoke run per target
 #                            (TACT_FUZZ_SECONDS, default 30), and an install check
 #                            (pkg-config + a program compiled against the installed
-#                            library, shared and static)
+#                            library, shared and static), and the PostgreSQL / SQLite
+#                            extensions' SQL tests (scripts/sql-tests.sh)
 # It ends with the runner's own summary line: "N passed, N failed".
 set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="gcc libc6-dev meson ninja-build pkg-config python3 libutf8proc-dev libxml2-dev libcmocka-dev
-  clang libclang-rt-14-dev python3-pytest abigail-tools tzdata nodejs"
+  clang libclang-rt-14-dev python3-pytest abigail-tools tzdata nodejs
+  postgresql-15 postgresql-server-dev-15 libsqlite3-dev sqlite3"
 # npm for the Node binding's tests: Debian's package, unless the installed
 # nodejs already bundles npm (NodeSource's does, and conflicts with Debian's).
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
@@ -165,6 +167,12 @@ run_tests() {
     echo '{"name": "install-check", "result": "OK"}' >>"$extra"
   else
     echo '{"name": "install-check", "result": "FAIL"}' >>"$extra"
+  fi
+  echo "== SQL extensions (PostgreSQL, SQLite) =="
+  if sh scripts/sql-tests.sh; then
+    echo '{"name": "sql-extensions", "result": "OK"}' >>"$extra"
+  else
+    echo '{"name": "sql-extensions", "result": "FAIL"}' >>"$extra"
   fi
   summary build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
     build-tsan/meson-logs/testlog.json "$extra" || status=1
