@@ -56,7 +56,7 @@ demo() {
   $tact check $conv/refund-reply-good.txt --customer $conv/refund-customer.txt
   echo
   echo "== the draft with its machine-readable fixes applied (for the agent to edit) =="
-  $tact check $conv/refund-reply-poor.txt --fix
+  $tact check $conv/refund-reply-poor.txt --fix --fail-on never
   echo
   echo "== the customer's message: complaint classification =="
   $tact classify $conv/refund-customer.txt
