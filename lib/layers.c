@@ -155,50 +155,18 @@ static tact_status collect(tact_pack *const *packs, size_t n, tact_arena *ar, le
   return TACT_OK;
 }
 
-static tact_status check_rule(const tact_rule *r, const id_map *lmap, const lex_slot *lex,
-                              tact_error *err) {
+/* What a rule's clauses name (lexicons, signals, facts) is resolved, and
+ * checked, when review.c compiles the rule. */
+static tact_status check_rule(const tact_rule *r, tact_error *err) {
   if (!r->type || !r->kind)
     return tact_fail_pack(err, TACT_E_PACK, r->source, r->line, 0,
                           "%s:%u: rule '%s' has no %s", r->source, r->line, r->id,
                           r->type ? "kind" : "type");
-  for (size_t i = 0; i < r->n_clauses; i++) {
-    const tact_pack_clause *c = r->clauses[i];
-    int when = c->type == TACT_CLAUSE_WHEN;
-    const char *lists[4] = {c->lexicon, when ? NULL : c->unless, c->with, c->facts};
-    for (int l = 0; l < 5; l++) {
-      if (l == 4 && !when) break;
-      const char *list = l == 4 ? c->unless : lists[l];
-      for (const char *p = list; p && *p;) {
-        while (*p == ' ') p++;
-        size_t k = 0;
-        while (p[k] && p[k] != ' ') k++;
-        const char *id = p;
-        size_t idlen = k;
-        p += k;
-        if (!idlen) break;
-        if (l >= 3) { /* facts: only customer:ID and reply:ID name lexicons */
-          if (idlen > 9 && strncmp(id, "customer:", 9) == 0) id += 9, idlen -= 9;
-          else if (idlen > 6 && strncmp(id, "reply:", 6) == 0) id += 6, idlen -= 6;
-          else continue;
-        }
-        char name[72];
-        if (idlen >= sizeof name) idlen = sizeof name - 1;
-        memcpy(name, id, idlen);
-        name[idlen] = '\0';
-        size_t slot = map_slot(lmap, name);
-        if (!lmap->keys[slot] || lex[lmap->vals[slot]].dead)
-          return tact_fail_pack(err, TACT_E_PACK, r->source, c->line, 0,
-                                "%s:%u: rule '%s' names lexicon '%s', which no pack defines (or "
-                                "a pack disabled it)",
-                                r->source, c->line, r->id, name);
-      }
-    }
-  }
   return TACT_OK;
 }
 
 static tact_status finish(tact_arena *ar, lex_slot *lex, size_t n_lex, rule_slot *rules,
-                          size_t n_rules, const id_map *lmap, tact_layers *out, tact_error *err) {
+                          size_t n_rules, tact_layers *out, tact_error *err) {
   out->lexicons = tact_arena_calloc(ar, n_lex, sizeof *out->lexicons);
   out->rules = tact_arena_calloc(ar, n_rules, sizeof *out->rules);
   if ((n_lex && !out->lexicons) || (n_rules && !out->rules))
@@ -225,7 +193,7 @@ static tact_status finish(tact_arena *ar, lex_slot *lex, size_t n_lex, rule_slot
     r->examples = (const tact_pack_example **)rules[i].examples.items;
     r->example_sources = (const char **)rules[i].example_sources.items;
     r->n_examples = rules[i].examples.n;
-    tact_status st = check_rule(r, lmap, lex, err);
+    tact_status st = check_rule(r, err);
     if (st != TACT_OK) return st;
   }
   return TACT_OK;
@@ -433,7 +401,7 @@ tact_status tact_layers_resolve(tact_pack *const *packs, size_t n, tact_arena *a
   size_t n_lex = 0, n_rules = 0;
   tact_status st = collect(packs, n, ar, lex, &n_lex, rules, &n_rules, &lmap, &rmap, err);
   if (st != TACT_OK) return st;
-  st = finish(ar, lex, n_lex, rules, n_rules, &lmap, out, err);
+  st = finish(ar, lex, n_lex, rules, n_rules, out, err);
   if (st == TACT_OK) st = resolve_policies(packs, n, ar, out, err);
   if (st == TACT_OK) st = resolve_calendar(packs, n, ar, out, err);
   if (st == TACT_OK) st = resolve_models(packs, n, ar, out, err);

@@ -87,8 +87,8 @@ typedef struct tact_layers {
 } tact_layers;
 
 /* Resolves `packs[0..n)` (bottom first) into `out`, allocated from `ar`.
- * Checks that every lexicon a rule names (use, limit, unless, with and
- * customer:/reply: facts) exists. Errors name pack and line. */
+ * Errors name pack and line. What a rule's clauses name is checked when
+ * review.c compiles the rules. */
 tact_status tact_layers_resolve(tact_pack *const *packs, size_t n, tact_arena *ar,
                                 tact_layers *out, tact_error *err);
 

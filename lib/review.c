@@ -149,8 +149,20 @@ static tact_status rule_fail(const tact_rule *r, unsigned line, tact_error *err,
                         what_len, what, name, tail ? tail + 1 : "");
 }
 
-static tact_status watch(tact_review_model *rm, long lexicon, const tact_rule *r, unsigned line,
+/* The index of lexicon `id`, which a clause of rule `r` names. */
+static tact_status find_lexicon(const tact_review_model *rm, const char *id, const tact_rule *r,
+                                unsigned line, long *lexicon, tact_error *err) {
+  *lexicon = tact_layers_find_lexicon(rm->layers, id);
+  if (*lexicon >= 0) return TACT_OK;
+  return rule_fail(r, line, err, "names lexicon|, which no pack defines (or a pack disabled it)", id);
+}
+
+/* The watch bit of lexicon `id` (named by unless, with or a fact). */
+static tact_status watch(tact_review_model *rm, const char *id, const tact_rule *r, unsigned line,
                          int *bit, tact_error *err) {
+  long lexicon;
+  tact_status st = find_lexicon(rm, id, r, line, &lexicon, err);
+  if (st != TACT_OK) return st;
   if (rm->watch_bit[lexicon] < 0) {
     if (rm->n_watch >= MAX_WATCH)
       return rule_fail(r, line, err, "more than 64 lexicons are named by unless, with and facts; at",
@@ -162,22 +174,27 @@ static tact_status watch(tact_review_model *rm, long lexicon, const tact_rule *r
   return TACT_OK;
 }
 
+/* The next word of a space-separated list (the loader checked each is an
+ * id, with an optional customer:/reply: prefix) into `word`; 0 at the end. */
+static int next_word(const char **p, char *word, size_t cap) {
+  const char *s = *p;
+  while (s && *s == ' ') s++;
+  size_t k = 0;
+  while (s && s[k] && s[k] != ' ') k++;
+  if (!k) return 0;
+  snprintf(word, cap, "%.*s", (int)k, s);
+  *p = s + k;
+  return 1;
+}
+
 /* A space-separated list of lexicon ids as a watch mask. */
 static tact_status watch_list(tact_review_model *rm, const char *list, const tact_rule *r,
                               unsigned line, uint64_t *mask, tact_error *err) {
   *mask = 0;
-  for (const char *p = list; p && *p;) {
-    while (*p == ' ') p++;
-    size_t k = 0;
-    while (p[k] && p[k] != ' ') k++;
-    if (!k) break;
-    char id[72];
-    snprintf(id, sizeof id, "%.*s", (int)k, p);
-    p += k;
-    long lx = tact_layers_find_lexicon(rm->layers, id);
-    if (lx < 0) return rule_fail(r, line, err, "no lexicon", id);
-    int bit;
-    tact_status st = watch(rm, lx, r, line, &bit, err);
+  char id[80];
+  for (const char *p = list; next_word(&p, id, sizeof id);) {
+    int bit = 0;
+    tact_status st = watch(rm, id, r, line, &bit, err);
     if (st != TACT_OK) return st;
     *mask |= 1ull << bit;
   }
@@ -187,27 +204,19 @@ static tact_status watch_list(tact_review_model *rm, const char *list, const tac
 static tact_status compile_atoms(tact_review_model *rm, const char *list, const tact_pack_clause *c,
                                  const tact_rule *r, atom **out, size_t *n_out, tact_error *err) {
   size_t count = 0;
-  for (const char *p = list; *p; p++) count += (*p != ' ' && (p == list || p[-1] == ' '));
+  char name[80];
+  for (const char *p = list; next_word(&p, name, sizeof name);) count++;
   *out = tact_arena_calloc(&rm->arena, count, sizeof **out);
   *n_out = 0;
   if (count && !*out) return tact_fail(err, TACT_E_NOMEM, "out of memory compiling rules");
-  for (const char *p = list; *p;) {
-    while (*p == ' ') p++;
-    size_t k = 0;
-    while (p[k] && p[k] != ' ') k++;
-    if (!k) break;
-    char name[80];
-    snprintf(name, sizeof name, "%.*s", (int)k, p);
-    p += k;
+  for (const char *p = list; next_word(&p, name, sizeof name);) {
     atom *a = &(*out)[(*n_out)++];
     const char *lex = NULL;
     if (strncmp(name, "customer:", 9) == 0) a->side = 1, lex = name + 9;
     else if (strncmp(name, "reply:", 6) == 0) a->side = 2, lex = name + 6;
     if (lex) {
-      long lx = tact_layers_find_lexicon(rm->layers, lex);
-      if (lx < 0) return rule_fail(r, c->line, err, "no lexicon", lex);
-      int bit;
-      tact_status st = watch(rm, lx, r, c->line, &bit, err);
+      int bit = 0;
+      tact_status st = watch(rm, lex, r, c->line, &bit, err);
       if (st != TACT_OK) return st;
       a->id = (uint16_t)bit;
     } else {
@@ -237,8 +246,9 @@ static tact_status compile_source(tact_review_model *rm, const tact_pack_clause 
                                   const tact_rule *r, uint8_t *src, uint32_t *id,
                                   tact_error *err) {
   if (c->lexicon) {
-    long lx = tact_layers_find_lexicon(rm->layers, c->lexicon);
-    if (lx < 0) return rule_fail(r, c->line, err, "no lexicon", c->lexicon);
+    long lx;
+    tact_status st = find_lexicon(rm, c->lexicon, r, c->line, &lx, err);
+    if (st != TACT_OK) return st;
     *src = SRC_LEXICON;
     *id = (uint32_t)lx;
   } else if (c->signal) {
@@ -550,22 +560,34 @@ static int is_punct(const tact_text *t, size_t i, char ch) {
   return t->tokens[i].kind == TACT_TOKEN_PUNCT && len >= 1 && memchr(s, ch, len) != NULL;
 }
 
-/* Sentences that ask something: they contain a '?'. */
+/* A sentence asks something when it contains a '?'. */
+static int sentence_asks(const tact_text *t, const tact_sentence *se) {
+  for (uint32_t i = se->first_token; i < se->first_token + se->token_count; i++)
+    if (is_punct(t, i, '?')) return 1;
+  return 0;
+}
+
+static int count_questions(const tact_text *t) {
+  int n = 0;
+  for (size_t s = 0; s < t->n_sentences; s++) n += sentence_asks(t, &t->sentences[s]);
+  return n;
+}
+
+/* Each sentence that asks something. */
 static tact_status question_triggers(review_ctx *c, const tact_review_message *msg,
                                      const char *source) {
   const tact_text *t = msg->t;
   for (size_t s = 0; s < t->n_sentences; s++) {
     const tact_sentence *se = &t->sentences[s];
-    for (uint32_t i = se->first_token; i < se->first_token + se->token_count; i++) {
-      if (!is_punct(t, i, '?')) continue;
-      tact_status st = add_trigger(c, se->first_token, se->token_count, 1.0, NULL, source, NULL);
-      if (st != TACT_OK) return st;
-      break;
-    }
+    if (!sentence_asks(t, se)) continue;
+    tact_status st = add_trigger(c, se->first_token, se->token_count, 1.0, NULL, source, NULL);
+    if (st != TACT_OK) return st;
   }
   return TACT_OK;
 }
 
+/* ASCII case-insensitive equality: a token's normal form against the
+ * customer's name as given. */
 static int lower_eq(const char *a, size_t an, const char *b, size_t bn) {
   if (an != bn) return 0;
   for (size_t i = 0; i < an; i++) {
@@ -577,18 +599,24 @@ static int lower_eq(const char *a, size_t an, const char *b, size_t bn) {
   return 1;
 }
 
-/* A token covered by a hit of lexicon `lx` (hits sorted by first token). */
-static int covered_by(const review_ctx *c, const tact_review_message *msg, long lx, uint32_t tok) {
-  if (lx < 0) return 0;
-  const tact_match_state *hs = msg->hits;
+/* The index of the first hit starting after token `tok` (hits are sorted
+ * by first token). The hits that may cover `tok` lie before it, at most
+ * TACT_MATCH_MAX_PATTERN_TOKENS tokens back. */
+static size_t hits_after(const tact_match_state *hs, uint32_t tok) {
   size_t lo = 0, hi = hs->n_hits;
-  while (lo < hi) { /* first hit starting after tok */
+  while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     if (hs->hits[mid].first_token <= tok) lo = mid + 1;
     else hi = mid;
   }
-  /* Patterns are at most TACT_MATCH_MAX_PATTERN_TOKENS long. */
-  for (size_t i = lo; i-- > 0;) {
+  return lo;
+}
+
+/* A token covered by a hit of lexicon `lx`. */
+static int covered_by(const review_ctx *c, const tact_review_message *msg, long lx, uint32_t tok) {
+  if (lx < 0) return 0;
+  const tact_match_state *hs = msg->hits;
+  for (size_t i = hits_after(hs, tok); i-- > 0;) {
     const tact_hit *h = &hs->hits[i];
     if (h->first_token + TACT_MATCH_MAX_PATTERN_TOKENS < tok) break;
     if (h->first_token + h->n_tokens > tok &&
@@ -698,13 +726,7 @@ static int accepted_term(const review_ctx *c, const tact_review_message *msg, co
   /* A longer vocabulary hit that covers the whole phrase ("US" in the
    * vocabulary does not excuse "us" in "blame us"). */
   const tact_match_state *hs = msg->hits;
-  size_t lo = 0, hi = hs->n_hits;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (hs->hits[mid].first_token <= h->first_token) lo = mid + 1;
-    else hi = mid;
-  }
-  for (size_t i = lo; i-- > 0;) {
+  for (size_t i = hits_after(hs, h->first_token); i-- > 0;) {
     const tact_hit *v = &hs->hits[i];
     if (v->first_token + TACT_MATCH_MAX_PATTERN_TOKENS < h->first_token) break;
     if (v->n_tokens > h->n_tokens && v->first_token + v->n_tokens >= h->first_token + h->n_tokens &&
@@ -787,10 +809,8 @@ static int signature_name(review_ctx *c, const tact_review_message *cm, size_t s
   static const char *const signoffs[] = {"thanks", "thank", "you", "regards", "cheers", "best",
                                          "sincerely", "from", "kind", "warm", "many", NULL};
   while (i < first + count) { /* dashes, sign-off words, commas */
-    size_t l;
-    const char *w = tact_text_norm(t, i, &l);
     int skip = t->tokens[i].kind == TACT_TOKEN_PUNCT || t->tokens[i].kind == TACT_TOKEN_SYMBOL;
-    for (int s = 0; signoffs[s] && !skip; s++) skip = lower_eq(w, l, signoffs[s], strlen(signoffs[s]));
+    for (int s = 0; signoffs[s] && !skip; s++) skip = norm_is(t, i, signoffs[s]);
     if (!skip) break;
     i++;
   }
@@ -824,17 +844,12 @@ static void find_name(review_ctx *c) {
   const tact_text *t = cm->t;
   /* "my name is Maria", "this is Maria" (at a sentence start or after a comma). */
   for (size_t i = 0; i + 1 < t->n_tokens; i++) {
-    size_t l0, l1, l2 = 0;
-    const char *w0 = tact_text_norm(t, i, &l0), *w1 = tact_text_norm(t, i + 1, &l1), *w2 = "";
-    if (i + 2 < t->n_tokens) w2 = tact_text_norm(t, i + 2, &l2);
     size_t at = 0;
-    if (lower_eq(w0, l0, "name", 4) && lower_eq(w1, l1, "is", 2)) at = i + 2;
-    else if (lower_eq(w0, l0, "this", 4) && lower_eq(w1, l1, "is", 2) &&
+    if (norm_is(t, i, "name") && norm_is(t, i + 1, "is")) at = i + 2;
+    else if (norm_is(t, i, "this") && norm_is(t, i + 1, "is") &&
              (t->tokens[i].start == t->sentences[t->tokens[i].sentence].start ||
               (i > 0 && is_punct(t, i - 1, ','))))
       at = i + 2;
-    (void)w2;
-    (void)l2;
     if (at && at < t->n_tokens && t->tokens[at].kind == TACT_TOKEN_WORD &&
         (t->tokens[at].flags & TACT_TOKEN_CAPITALIZED) && !(t->tokens[at].flags & TACT_TOKEN_ALL_CAPS)) {
       size_t n = t->tokens[at].end - t->tokens[at].start;
@@ -867,19 +882,6 @@ static void find_name(review_ctx *c) {
       return;
     }
   }
-}
-
-static int count_questions(const tact_text *t) {
-  int n = 0;
-  for (size_t s = 0; s < t->n_sentences; s++) {
-    const tact_sentence *se = &t->sentences[s];
-    for (uint32_t i = se->first_token; i < se->first_token + se->token_count; i++)
-      if (is_punct(t, i, '?')) {
-        n++;
-        break;
-      }
-  }
-  return n;
 }
 
 static void compute_facts(review_ctx *c) {
