@@ -778,24 +778,6 @@ static void print_review(const tact_result *res, int tty) {
          counts[1] == 1 ? "" : "s", counts[0], good);
 }
 
-/* The reply with every fix applied, left to right, skipping a fix that
- * overlaps one already applied. */
-static void print_fixed(const tact_result *res) {
-  size_t len;
-  const char *text = tact_result_text(res, &len);
-  size_t at = 0, n = tact_result_finding_count(res);
-  for (size_t i = 0; i < n; i++) {
-    tact_span sp;
-    const char *fix = tact_finding_fix(res, i, &sp);
-    if (!fix || sp.start < at) continue;
-    fwrite(text + at, 1, sp.start - at, stdout);
-    fputs(fix, stdout);
-    at = sp.end;
-  }
-  fwrite(text + at, 1, len - at, stdout);
-  if (len && text[len - 1] != '\n') putchar('\n');
-}
-
 static const unsigned check_sections =
     TACT_JSON_REVIEW | TACT_JSON_PROMISES | TACT_JSON_TIMES | TACT_JSON_TONE;
 
@@ -824,7 +806,10 @@ static int check_one(const options *o, tact_engine *eng) {
   if (!res) {
     rc = report("cannot review", &err);
   } else if (o->fix) {
-    print_fixed(res);
+    size_t flen;
+    const char *fixed = tact_result_fixed_text(res, &flen, &err);
+    if (!fixed) rc = report("cannot apply fixes", &err);
+    else printf("%s%s", fixed, flen && fixed[flen - 1] == '\n' ? "" : "\n");
   } else if (o->json) {
     size_t jlen;
     const char *json = tact_result_json(res, check_sections, &jlen, &err);

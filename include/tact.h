@@ -609,6 +609,12 @@ TACT_API double tact_finding_confidence(const tact_result *res, size_t i);
  * finding's: deleting "Unfortunately" at a sentence start also takes the
  * comma after it and capitalizes the next word ("Unfortunately, t" -> "T"). */
 TACT_API const char *tact_finding_fix(const tact_result *res, size_t i, tact_span *span);
+/* The reviewed text with every finding's fix applied, left to right; a fix
+ * that overlaps one already applied is skipped. For the agent to edit,
+ * never to send unread. Owned by the result, NUL-terminated, valid until
+ * the result is freed or reused; the text unchanged when there are no
+ * fixes. NULL with TACT_E_ARG for a NULL result, TACT_E_NOMEM. */
+TACT_API const char *tact_result_fixed_text(tact_result *res, size_t *length, tact_error *err);
 TACT_API const char *tact_finding_kind_name(tact_finding_kind kind);
 TACT_API const char *tact_severity_name(tact_severity severity);
 

@@ -32,29 +32,6 @@ static int rule_fired(const tact_result *res, const tact_rule *rule) {
   return 0;
 }
 
-/* The reply with every fix applied left to right (overlaps skipped), into
- * buf; 0 if it does not fit. */
-static int apply_fixes(const tact_result *res, char *buf, size_t cap) {
-  size_t len, at = 0, used = 0;
-  const char *text = tact_result_text(res, &len);
-  for (size_t i = 0; i <= tact_result_finding_count(res); i++) {
-    tact_span sp = {len, len};
-    const char *fix = "";
-    if (i < tact_result_finding_count(res)) {
-      fix = tact_finding_fix(res, i, &sp);
-      if (!fix || sp.start < at) continue;
-    }
-    size_t keep = sp.start - at, add = strlen(fix);
-    if (used + keep + add >= cap) return 0;
-    memcpy(buf + used, text + at, keep);
-    memcpy(buf + used + keep, fix, add);
-    used += keep + add;
-    at = sp.end;
-  }
-  buf[used] = '\0';
-  return 1;
-}
-
 /* What the review found, for the failure message: "say-no (violation),
  * apologize (missing)" or "nothing". */
 static void describe(const tact_result *res, char *buf, size_t cap) {
@@ -105,16 +82,18 @@ tact_status tact_engine_run_example(const tact_engine *eng, size_t i, tact_error
                           ex->line, rule->id, inner.message);
   tact_status st = TACT_OK;
   int fired = rule_fired(res, rule);
-  char found[160], fixed[1024] = "";
+  char found[160];
+  const char *fixed = NULL;
   if (fired != (ex->type == TACT_EXAMPLE_FIRES)) {
     describe(res, found, sizeof found);
     st = tact_fail_pack(err, TACT_E_PACK, source, ex->line, 0,
                         "%s:%u: rule '%s' should %s on its example \"%.80s\"; the review found %s",
                         source, ex->line, rule->id, fired ? "stay quiet" : "fire", ex->text, found);
-  } else if (ex->fix && (!apply_fixes(res, fixed, sizeof fixed) || strcmp(fixed, ex->fix) != 0)) {
+  } else if (ex->fix && (!(fixed = tact_result_fixed_text(res, NULL, &inner)) ||
+                         strcmp(fixed, ex->fix) != 0)) {
     st = tact_fail_pack(err, TACT_E_PACK, source, ex->line, 0,
                         "%s:%u: rule '%s': the fixed example is \"%.80s\", not \"%.80s\"", source,
-                        ex->line, rule->id, fixed, ex->fix);
+                        ex->line, rule->id, fixed ? fixed : inner.message, ex->fix);
   }
   tact_result_free(res);
   return st;

@@ -34,6 +34,7 @@ struct tact_result {
   tact_result *customer;  /* the customer's message of a review, created on first need */
   int reviewed, has_customer;
   tact_review_out review;
+  tact_buf fixed;         /* tact_result_fixed_text() */
   tact_buf json;
 };
 
@@ -73,6 +74,7 @@ void tact_result_free(tact_result *res) {
   tact_promise_list_free(&res->promises, &a);
   tact_result_free(res->customer);
   tact_review_out_free(&res->review, &a);
+  tact_buf_free(&a, &res->fixed);
   tact_buf_free(&a, &res->json);
   tact_free(&a, res);
 }
@@ -711,6 +713,35 @@ const char *tact_finding_fix(const tact_result *res, size_t i, tact_span *span) 
   if (!f || !f->has_fix) return NULL;
   if (span) span->start = f->fix_start, span->end = f->fix_end;
   return res->review.strings.data + f->replace;
+}
+
+const char *tact_result_fixed_text(tact_result *res, size_t *length, tact_error *err) {
+  if (length) *length = 0;
+  if (!res) {
+    tact_fail(err, TACT_E_ARG, "result is NULL");
+    return NULL;
+  }
+  const char *text = res->text.data ? res->text.data : "";
+  size_t at = 0, n = tact_result_finding_count(res);
+  res->fixed.len = 0;
+  int failed = 0;
+  for (size_t i = 0; i <= n && !failed; i++) {
+    tact_span sp = {res->text.len, res->text.len};
+    const char *fix = "";
+    if (i < n) {
+      fix = tact_finding_fix(res, i, &sp);
+      if (!fix || sp.start < at) continue;
+    }
+    failed = tact_buf_append(&res->alloc, &res->fixed, text + at, sp.start - at) ||
+             tact_buf_append(&res->alloc, &res->fixed, fix, strlen(fix));
+    at = sp.end;
+  }
+  if (failed || tact_buf_append(&res->alloc, &res->fixed, "", 1)) {
+    tact_fail(err, TACT_E_NOMEM, "out of memory applying fixes");
+    return NULL;
+  }
+  if (length) *length = res->fixed.len - 1;
+  return res->fixed.data;
 }
 
 const char *tact_finding_kind_name(tact_finding_kind kind) {

@@ -238,6 +238,13 @@ static void test_fixes(void **state) {
   fix = tact_finding_fix(res, (size_t)i, &sp);
   assert_string_equal(fix, "Hi");
   assert_memory_equal(reply + sp.start, "Dear customer", 13);
+  size_t flen;
+  tact_error err;
+  const char *fixed = tact_result_fixed_text(res, &flen, &err);
+  assert_string_equal(fixed, "That size is out. Hi, we will call.");
+  assert_int_equal(flen, strlen(fixed));
+  assert_null(tact_result_fixed_text(NULL, &flen, &err));
+  assert_int_equal(err.code, TACT_E_ARG);
   /* Findings without a rewrite have no fix. */
   tact_result_free(res);
   res = review(eng, NULL, "You should have read the manual.", NULL);
