@@ -215,14 +215,19 @@ static int parse_args(int argc, char **argv, options *o) {
   return 0;
 }
 
+/* The file at `path`, or standard input for NULL or "-"; NULL (said on
+ * stderr) when it cannot be opened. */
+static FILE *open_input(const char *path) {
+  FILE *f = (!path || !strcmp(path, "-")) ? stdin : fopen(path, "rb");
+  if (!f) fprintf(stderr, "tact: cannot open '%s': %s\n", path, strerror(errno));
+  return f;
+}
+
 /* Reads the whole input; the library enforces its own size limit, this one
  * only keeps a runaway pipe from exhausting memory first. */
 static char *read_all(const char *path, size_t limit, size_t *len) {
-  FILE *f = (!path || !strcmp(path, "-")) ? stdin : fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "tact: cannot open '%s': %s\n", path, strerror(errno));
-    return NULL;
-  }
+  FILE *f = open_input(path);
+  if (!f) return NULL;
   size_t cap = 1 << 16, n = 0;
   char *buf = malloc(cap);
   while (buf) {
@@ -588,11 +593,8 @@ static void progress(size_t done, int tty) {
  * order, streaming (memory stays flat whatever the input size). A bad line
  * yields an error object for that line and exit status 2 at the end. */
 static int run_jsonl(const options *o, const command *cmd, tact_engine *eng) {
-  FILE *f = (!o->file || !strcmp(o->file, "-")) ? stdin : fopen(o->file, "rb");
-  if (!f) {
-    fprintf(stderr, "tact: cannot open '%s': %s\n", o->file, strerror(errno));
-    return EXIT_USAGE;
-  }
+  FILE *f = open_input(o->file);
+  if (!f) return EXIT_USAGE;
   tact_error err;
   tact_result *res = tact_result_new(eng, &err);
   int tty = isatty(2), rc = 0;
@@ -859,11 +861,8 @@ static void check_progress(size_t done, int tty) {
 /* Batch review: {"customer": ..., "reply": ..., "name": ...} per line in,
  * {"line": N, "result": {...}} per line out; a summary table on stderr. */
 static int check_jsonl(const options *o, tact_engine *eng) {
-  FILE *f = (!o->file || !strcmp(o->file, "-")) ? stdin : fopen(o->file, "rb");
-  if (!f) {
-    fprintf(stderr, "tact: cannot open '%s': %s\n", o->file, strerror(errno));
-    return EXIT_USAGE;
-  }
+  FILE *f = open_input(o->file);
+  if (!f) return EXIT_USAGE;
   tact_error err;
   tact_result *res = tact_result_new(eng, &err);
   int tty = isatty(2), rc = 0;
