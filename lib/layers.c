@@ -270,30 +270,30 @@ static tact_status resolve_models(tact_pack *const *packs, size_t n, tact_arena 
   return TACT_OK;
 }
 
-/* Profiles by id: sets accumulate (extend) or restart (override);
- * mode="disable" removes the profile. */
+/* Profiles by id, in one pass like lexicons and rules: sets accumulate
+ * (extend) or restart (override, or after a disable); mode="disable"
+ * removes the profile. A set for a rule some pack switched off has nothing
+ * to change and is dropped; one for a rule no pack ever defined is an error. */
+typedef struct profile_slot {
+  tact_profile profile;
+  ptr_list sets, sources;
+  int dead;
+} profile_slot;
+
 static tact_status resolve_profiles(tact_pack *const *packs, size_t n, tact_arena *ar,
                                     const id_map *rmap, const rule_slot *rules,
                                     tact_layers *out, tact_error *err) {
-  size_t total = 0, total_sets = 0;
-  for (size_t p = 0; p < n; p++) {
-    total += packs[p]->n_profiles;
-    for (size_t i = 0; i < packs[p]->n_profiles; i++) total_sets += packs[p]->profiles[i].n_sets;
-  }
+  size_t total = 0;
+  for (size_t p = 0; p < n; p++) total += packs[p]->n_profiles;
   out->profiles = NULL;
   out->n_profiles = 0;
   if (!total) return TACT_OK;
   id_map map;
-  tact_profile *slots = tact_arena_calloc(ar, total, sizeof *slots);
-  char *dead = tact_arena_calloc(ar, total, 1);
-  const tact_pack_profile_set **sets = tact_arena_calloc(ar, total_sets + 1, sizeof *sets);
-  const char **sources = tact_arena_calloc(ar, total_sets + 1, sizeof *sources);
+  profile_slot *slots = tact_arena_calloc(ar, total, sizeof *slots);
   out->profiles = tact_arena_calloc(ar, total, sizeof *out->profiles);
-  if (!slots || !dead || !sets || !sources || !out->profiles || map_init(&map, ar, total))
+  if (!slots || !out->profiles || map_init(&map, ar, total))
     return tact_fail(err, TACT_E_NOMEM, "out of memory while layering packs");
   size_t used = 0;
-  /* Each profile's sets are gathered into their own run of `sets`: one
-   * pass per profile keeps them contiguous. */
   for (size_t p = 0; p < n; p++) {
     for (size_t i = 0; i < packs[p]->n_profiles; i++) {
       const tact_pack_profile *pp = &packs[p]->profiles[i];
@@ -303,41 +303,31 @@ static tact_status resolve_profiles(tact_pack *const *packs, size_t n, tact_aren
         map.keys[slot] = pp->id;
         map.vals[slot] = used++;
       }
-      size_t k = map.vals[slot];
-      dead[k] = pp->mode == TACT_LAYER_DISABLE;
-      if (pp->mode != TACT_LAYER_EXTEND || dead[k]) slots[k].n_sets = 0; /* restart */
-      slots[k].id = pp->id;
-      if (pp->description) slots[k].description = pp->description;
-    }
-  }
-  size_t at = 0;
-  for (size_t k = 0; k < used; k++) {
-    slots[k].sets = sets + at;
-    slots[k].set_sources = sources + at;
-    slots[k].n_sets = 0;
-    for (size_t p = 0; p < n; p++) {
-      for (size_t i = 0; i < packs[p]->n_profiles; i++) {
-        const tact_pack_profile *pp = &packs[p]->profiles[i];
-        if (strcmp(pp->id, slots[k].id) != 0) continue;
-        if (pp->mode != TACT_LAYER_EXTEND) slots[k].n_sets = 0;
-        for (size_t j = 0; j < pp->n_sets; j++) {
-          /* A set for a rule some pack switched off has nothing to change;
-           * one for a rule no pack ever defined is a mistake. */
-          size_t rs = map_slot(rmap, pp->sets[j].rule);
-          if (!rmap->keys[rs])
-            return tact_fail_pack(err, TACT_E_PACK, packs[p]->source, pp->sets[j].line, 0,
-                                  "%s:%u: profile '%s' sets rule '%s', which no pack defines",
-                                  packs[p]->source, pp->sets[j].line, pp->id, pp->sets[j].rule);
-          if (rules[rmap->vals[rs]].dead) continue;
-          slots[k].sets[slots[k].n_sets] = &pp->sets[j];
-          slots[k].set_sources[slots[k].n_sets++] = packs[p]->source;
-        }
+      profile_slot *ps = &slots[map.vals[slot]];
+      if (pp->mode != TACT_LAYER_EXTEND || ps->dead) ps->sets.n = ps->sources.n = 0;
+      ps->dead = pp->mode == TACT_LAYER_DISABLE;
+      ps->profile.id = pp->id;
+      if (pp->description) ps->profile.description = pp->description;
+      for (size_t j = 0; j < pp->n_sets; j++) {
+        size_t rs = map_slot(rmap, pp->sets[j].rule);
+        if (!rmap->keys[rs])
+          return tact_fail_pack(err, TACT_E_PACK, packs[p]->source, pp->sets[j].line, 0,
+                                "%s:%u: profile '%s' sets rule '%s', which no pack defines",
+                                packs[p]->source, pp->sets[j].line, pp->id, pp->sets[j].rule);
+        if (rules[rmap->vals[rs]].dead) continue;
+        if (list_push(ar, &ps->sets, &pp->sets[j]) || list_push(ar, &ps->sources, packs[p]->source))
+          return tact_fail(err, TACT_E_NOMEM, "out of memory while layering packs");
       }
     }
-    at += slots[k].n_sets;
   }
-  for (size_t k = 0; k < used; k++)
-    if (!dead[k]) out->profiles[out->n_profiles++] = slots[k];
+  for (size_t k = 0; k < used; k++) {
+    if (slots[k].dead) continue;
+    tact_profile *pr = &out->profiles[out->n_profiles++];
+    *pr = slots[k].profile;
+    pr->sets = (const tact_pack_profile_set **)slots[k].sets.items;
+    pr->set_sources = (const char **)slots[k].sources.items;
+    pr->n_sets = slots[k].sets.n;
+  }
   return TACT_OK;
 }
 
