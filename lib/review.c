@@ -137,7 +137,13 @@ struct tact_review_model {
   unsigned char *negatable; /* per lexicon: a negated hit does not count (not read by a don't) */
 };
 
-static const char *const SEVERITY_NAMES[] = {"info", "warning", "error"};
+/* A severity the loader checked ("info", "warning", "error"), as named by
+ * tact_severity_name(). */
+static uint8_t severity_of(const char *name) {
+  uint8_t s = TACT_SEVERITY_INFO;
+  while (s < TACT_SEVERITY_ERROR && strcmp(tact_severity_name((tact_severity)s), name) != 0) s++;
+  return s;
+}
 
 /* "pack:line: rule 'id': <what> '<name>'<tail>" */
 static tact_status rule_fail(const tact_rule *r, unsigned line, tact_error *err, const char *what,
@@ -271,7 +277,7 @@ static tact_status compile_rule(tact_review_model *rm, const tact_rule *r, rv_ru
   out->rule = r;
   out->is_do = strcmp(r->kind, "do") == 0;
   out->severity = 1;
-  if (r->severity) out->severity = (uint8_t)name_index(r->severity, strlen(r->severity), SEVERITY_NAMES, 3);
+  if (r->severity) out->severity = severity_of(r->severity);
   out->min_confidence = r->min_confidence;
   size_t n = r->n_clauses;
   out->uses = tact_arena_calloc(ar, n, sizeof *out->uses);
@@ -359,7 +365,7 @@ static tact_status compile_profiles(tact_review_model *rm, tact_error *err) {
                               pr->set_sources[i], set->line, pr->id, set->rule);
       rv_override *o = &ov[r];
       if (set->severity)
-        o->severity = (int8_t)name_index(set->severity, strlen(set->severity), SEVERITY_NAMES, 3);
+        o->severity = (int8_t)severity_of(set->severity);
       if (set->enabled >= 0) o->enabled = (int8_t)set->enabled;
       if (set->has_min_confidence) o->min_confidence = set->min_confidence;
       for (int sc = SCOPE_SENTENCE; sc <= SCOPE_MESSAGE; sc++) {
