@@ -53,27 +53,17 @@ static tact_status push_pack(tact_engine *eng, tact_pack *p, tact_error *err) {
 }
 
 /* The default layer: general lexicons, the sentiment lexicon, tone cues,
- * the complaint model.
- * They are validated by the test suite at build time; at run time they are
- * trusted, which keeps engine creation cheap. */
-static tact_status load_builtin_packs(tact_engine *eng, tact_error *err) {
-  const struct {
-    const char *xml;
-    const size_t *len;
-    const char *name;
-  } builtin[] = {
-      {tact_default_pack_xml, &tact_default_pack_xml_len, "default.xml"},
-      {tact_sentiment_pack_xml, &tact_sentiment_pack_xml_len, "sentiment.xml"},
-      {tact_tone_pack_xml, &tact_tone_pack_xml_len, "tone.xml"},
-      {tact_complaint_pack_xml, &tact_complaint_pack_xml_len, "complaint.xml"},
-  };
-  for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++) {
-    tact_pack *p;
-    tact_status st =
-        tact_pack_loader_parse(eng->loader, builtin[i].xml, *builtin[i].len, builtin[i].name, 0, &p, err);
-    if (st == TACT_OK) st = push_pack(eng, p, err);
-    if (st != TACT_OK) return st;
-  }
+ * the complaint model. They were loaded and validated when libtact was
+ * built (lib/packs/mkimage.c) and are static data here, so creating an
+ * engine parses no XML. */
+static tact_status use_builtin_packs(tact_engine *eng, tact_error *err) {
+  if (tact_grow(&eng->alloc, (void **)&eng->packs, &eng->cap_packs, tact_builtin_pack_count,
+                sizeof *eng->packs))
+    return tact_fail(err, TACT_E_NOMEM, "out of memory adding the built-in packs");
+  /* const only in the table: layering reads packs and never writes them */
+  for (size_t i = 0; i < tact_builtin_pack_count; i++)
+    eng->packs[i] = (tact_pack *)tact_builtin_packs[i];
+  eng->n_packs = eng->n_builtin = tact_builtin_pack_count;
   return TACT_OK;
 }
 
@@ -100,7 +90,7 @@ tact_engine *tact_engine_new(const tact_config *cfg, tact_error *err) {
     tact_engine_free(eng);
     return NULL;
   }
-  if (!(c.flags & TACT_CONFIG_NO_DEFAULT_PACK) && load_builtin_packs(eng, err) != TACT_OK) {
+  if (!(c.flags & TACT_CONFIG_NO_DEFAULT_PACK) && use_builtin_packs(eng, err) != TACT_OK) {
     tact_engine_free(eng);
     return NULL;
   }
@@ -180,7 +170,7 @@ const char *tact_engine_pack_id(const tact_engine *eng, size_t i) {
 void tact_engine_free(tact_engine *eng) {
   if (!eng) return;
   tact_allocator a = eng->alloc;
-  for (size_t i = 0; i < eng->n_packs; i++) tact_pack_free(eng->packs[i]);
+  for (size_t i = eng->n_builtin; i < eng->n_packs; i++) tact_pack_free(eng->packs[i]);
   tact_free(&a, eng->packs);
   tact_pack_loader_free(eng->loader);
   tact_promise_model_free(eng->promises, &a);

@@ -7,6 +7,7 @@
 #include "layers.h"
 #include "match.h"
 #include "pack.h"
+#include "pack_image.h"
 #include "promise.h"
 #include "tone.h"
 #include "complaint.h"
@@ -20,6 +21,7 @@ struct tact_engine {
   tact_pack_loader *loader;   /* only until build */
   tact_pack **packs;          /* bottom layer first */
   size_t n_packs, cap_packs;
+  size_t n_builtin;           /* packs[0..n_builtin): the static built-in image, never freed */
   int built;                  /* immutable from here on */
   int broken;                 /* build failed: only free is allowed */
   tact_arena arena;           /* resolved layers */

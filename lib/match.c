@@ -349,15 +349,20 @@ static tact_status chunk_labels(pattern_ctx *c, const char *w, size_t n, uint32_
                                 size_t *count) {
   int inflect = n > 1 && w[n - 1] == '~';
   if (inflect) n--;
-  tact_status st = tact_text_analyze(c->scratch, c->a, w, n, 0, c->err);
-  if (st != TACT_OK) return st;
-  for (size_t i = 0; i < c->scratch->n_tokens; i++) {
+  int plain = tact_text_is_plain_word(w, n);
+  size_t n_tokens = 1;
+  if (!plain) {
+    tact_status st = tact_text_analyze(c->scratch, c->a, w, n, 0, c->err);
+    if (st != TACT_OK) return st;
+    n_tokens = c->scratch->n_tokens;
+  }
+  for (size_t i = 0; i < n_tokens; i++) {
     if (*count == TACT_MATCH_MAX_PATTERN_TOKENS)
       return pattern_fail(c, TACT_E_PACK, "more than 32 tokens");
-    size_t len;
-    const char *norm = tact_text_norm(c->scratch, i, &len);
+    size_t len = n;
+    const char *norm = plain ? w : tact_text_norm(c->scratch, i, &len);
     uint32_t sym;
-    if (inflect && i + 1 == c->scratch->n_tokens) {
+    if (inflect && i + 1 == n_tokens) {
       if (len > TACT_MATCH_MAX_STEM) return pattern_fail(c, TACT_E_PACK, "a word too long to inflect");
       size_t sl = stem(norm, len, c->stem_buf);
       sym = sym_intern(&c->m->stems, c->a, c->stem_buf, sl);

@@ -747,6 +747,13 @@ static const contraction *find_contraction(const char *c, size_t n) {
   return NULL;
 }
 
+int tact_text_is_plain_word(const char *s, size_t n) {
+  if (!n) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] < 'a' || s[i] > 'z') return 0;
+  return !(maybe_contraction(s, n) && find_contraction(s, n));
+}
+
 typedef struct part {
   size_t start, end;
   const char *norm; /* fixed normalized form, or NULL to normalize the span */

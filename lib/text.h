@@ -57,6 +57,11 @@ tact_status tact_text_analyze(tact_text *t, const tact_allocator *a, const char 
 
 void tact_text_free(tact_text *t, const tact_allocator *a);
 
+/* Whether tact_text_analyze() makes exactly one word token of s[0..n) whose
+ * normal form is s itself: ASCII lowercase letters that are no contraction.
+ * Pattern compilers use it to skip tokenizing the many plain-word entries. */
+int tact_text_is_plain_word(const char *s, size_t n);
+
 /* The normalized form of token i (not NUL-terminated). */
 static inline const char *tact_text_norm(const tact_text *t, size_t i, size_t *len) {
   *len = t->tokens[i].norm_len;

@@ -229,19 +229,21 @@ static int has_class_or_inflection(const char *p) {
 static tact_status study_entry(tact_tone_model *tm, tact_text *scratch, uint32_t id,
                                const tact_compiled_entry *ce, unsigned roles, tact_error *err) {
   if (has_class_or_inflection(ce->pattern)) return TACT_OK;
-  tact_status st = tact_text_analyze(scratch, &tm->alloc, ce->pattern, strlen(ce->pattern), 0, err);
-  if (st != TACT_OK) return st;
-  size_t symbols = 0;
-  for (size_t i = 0; i < scratch->n_tokens; i++) {
-    unsigned k = scratch->tokens[i].kind;
-    symbols += k == TACT_TOKEN_PUNCT || k == TACT_TOKEN_SYMBOL || k == TACT_TOKEN_NUMBER;
+  size_t len = strlen(ce->pattern);
+  const char *norm = ce->pattern;
+  if (!tact_text_is_plain_word(norm, len)) { /* a plain word is its own single token */
+    tact_status st = tact_text_analyze(scratch, &tm->alloc, norm, len, 0, err);
+    if (st != TACT_OK) return st;
+    size_t symbols = 0;
+    for (size_t i = 0; i < scratch->n_tokens; i++) {
+      unsigned k = scratch->tokens[i].kind;
+      symbols += k == TACT_TOKEN_PUNCT || k == TACT_TOKEN_SYMBOL || k == TACT_TOKEN_NUMBER;
+    }
+    tm->standalone[id] = scratch->n_tokens > 1 && symbols > 0;
+    if (scratch->n_tokens != 1 || scratch->tokens[0].kind != TACT_TOKEN_WORD) return TACT_OK;
+    norm = tact_text_norm(scratch, 0, &len);
   }
-  tm->standalone[id] = scratch->n_tokens > 1 && symbols > 0;
-  if (scratch->n_tokens != 1 || scratch->tokens[0].kind != TACT_TOKEN_WORD ||
-      !(roles & (ROLE_VALENCE | ROLE_IDIOM | ROLE_BOOSTER | ROLE_NEGATION)))
-    return TACT_OK;
-  size_t len;
-  const char *norm = tact_text_norm(scratch, 0, &len);
+  if (!(roles & (ROLE_VALENCE | ROLE_IDIOM | ROLE_BOOSTER | ROLE_NEGATION))) return TACT_OK;
   fb_slot *e = fb_find(tm, norm, len);
   if (!e->key) {
     e->key = tact_arena_strndup(&tm->arena, norm, len);

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "pack.h"
+#include "pack_image.h"
 
 #ifndef TACT_TEST_DATA_DIR
 #define TACT_TEST_DATA_DIR "tests/data"
@@ -258,6 +259,68 @@ static void test_embedded_default(void **state) {
   tact_status st = tact_pack_loader_parse(ld, tact_default_pack_xml, tact_default_pack_xml_len,
                                           "default", 1, &p, &err);
   if (st != TACT_OK) fail_msg("%s", err.message);
+  tact_pack_free(p);
+  tact_pack_loader_free(ld);
+}
+
+/* tact_pack_image_write(p) as a string (free it). */
+static char *image_of(const tact_pack *p) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  assert_non_null(f);
+  assert_int_equal(tact_pack_image_write(f, p, "img"), 0);
+  assert_int_equal(fclose(f), 0);
+  return buf;
+}
+
+/* The built-in packs compiled into the library (lib/packs/mkimage.c) are
+ * exactly what the loader makes of the XML shipped with them: a stale
+ * image, or a pack.h field the writer forgets, shows up here. */
+static void test_builtin_image_matches_xml(void **state) {
+  (void)state;
+  const struct {
+    const char *xml;
+    const size_t *len;
+    const char *name;
+  } xml[] = {
+      {tact_default_pack_xml, &tact_default_pack_xml_len, "default.xml"},
+      {tact_sentiment_pack_xml, &tact_sentiment_pack_xml_len, "sentiment.xml"},
+      {tact_tone_pack_xml, &tact_tone_pack_xml_len, "tone.xml"},
+      {tact_complaint_pack_xml, &tact_complaint_pack_xml_len, "complaint.xml"},
+  };
+  assert_int_equal(tact_builtin_pack_count, sizeof xml / sizeof xml[0]);
+  tact_pack_loader *ld = loader(0, 0);
+  for (size_t i = 0; i < tact_builtin_pack_count; i++) {
+    tact_pack *p = NULL;
+    tact_error err;
+    if (tact_pack_loader_parse(ld, xml[i].xml, *xml[i].len, xml[i].name, 1, &p, &err) != TACT_OK)
+      fail_msg("%s", err.message);
+    char *want = image_of(p), *got = image_of(tact_builtin_packs[i]);
+    assert_true(strlen(want) > 1000);
+    assert_string_equal(got, want);
+    free(want);
+    free(got);
+    tact_pack_free(p);
+  }
+  tact_pack_loader_free(ld);
+}
+
+/* The writer escapes what C string literals cannot hold as is, and writes
+ * numbers exactly (hexadecimal floating point). */
+static void test_image_escapes(void **state) {
+  (void)state;
+  const char *xml = "<pack id='e' version='1'><lexicon id='x' weight='0.1'>"
+                    "<entry weight='-2.5'>\"quoted\" back\\slash?? caf\xC3\xA9</entry>"
+                    "</lexicon></pack>";
+  tact_pack_loader *ld = loader(0, 0);
+  tact_pack *p = NULL;
+  tact_error err;
+  assert_int_equal(tact_pack_loader_parse(ld, xml, strlen(xml), "e", 1, &p, &err), TACT_OK);
+  char *img = image_of(p);
+  assert_non_null(strstr(img, "{\"\\\"quoted\\\" back\\\\slash\\?\\? caf\\303\\251\", NULL, -0x1.4p+1, 1,"));
+  assert_non_null(strstr(img, "0x1.999999999999ap-4"));
+  free(img);
   tact_pack_free(p);
   tact_pack_loader_free(ld);
 }
@@ -1262,6 +1325,8 @@ int main(void) {
       cmocka_unit_test(test_model_element),
       cmocka_unit_test(test_model_allocation_failures),
       cmocka_unit_test(test_model_errors),
+      cmocka_unit_test(test_builtin_image_matches_xml),
+      cmocka_unit_test(test_image_escapes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

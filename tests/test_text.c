@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "counting_alloc.h"
+#include "pack_image.h"
 #include "text.h"
 
 /* ---------------------------------------------------------------------
@@ -914,6 +915,61 @@ static void test_no_alloc_on_reuse(void **state) {
   free(big);
 }
 
+/* tact_text_is_plain_word(w) must promise only what the tokenizer does: one
+ * word token whose normal form is w. */
+static void assert_plain_word_agrees(tact_text *t, const char *w, size_t n) {
+  if (!tact_text_is_plain_word(w, n)) return;
+  tact_error err;
+  assert_int_equal(tact_text_analyze(t, NULL, w, n, 0, &err), TACT_OK);
+  if (t->n_tokens != 1 || t->tokens[0].kind != TACT_TOKEN_WORD || t->tokens[0].norm_len != n ||
+      memcmp(t->norm.data + t->tokens[0].norm_off, w, n) != 0)
+    fail_msg("'%.*s' is called a plain word but tokenizes otherwise", (int)n, w);
+}
+
+/* Every chunk of every built-in lexicon entry, and random lowercase words
+ * (where contractions hide: "cant", "im", "wont"). */
+static void test_plain_word(void **state) {
+  (void)state;
+  assert_true(tact_text_is_plain_word("refund", 6));
+  assert_false(tact_text_is_plain_word("", 0));
+  assert_false(tact_text_is_plain_word("Refund", 6));
+  assert_false(tact_text_is_plain_word("cannot", 6));
+  assert_false(tact_text_is_plain_word("dont", 4));
+  assert_false(tact_text_is_plain_word("im", 2));
+  assert_false(tact_text_is_plain_word("e-mail", 6));
+  assert_false(tact_text_is_plain_word("caf\xC3\xA9", 5));
+  tact_text t;
+  memset(&t, 0, sizeof t);
+  size_t plain = 0;
+  for (size_t p = 0; p < tact_builtin_pack_count; p++) {
+    const tact_pack *pk = tact_builtin_packs[p];
+    for (size_t l = 0; l < pk->n_lexicons; l++)
+      for (size_t e = 0; e < pk->lexicons[l].n_entries; e++) {
+        const char *s = pk->lexicons[l].entries[e].pattern;
+        while (*s) {
+          while (*s == ' ') s++;
+          const char *w = s;
+          while (*s && *s != ' ') s++;
+          plain += tact_text_is_plain_word(w, (size_t)(s - w));
+          assert_plain_word_agrees(&t, w, (size_t)(s - w));
+        }
+      }
+  }
+  assert_true(plain > 5000); /* the fast path is the common one */
+  uint64_t x = 88172645463325252ull;
+  for (int i = 0; i < 50000; i++) {
+    char w[10];
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    size_t n = 1 + (size_t)(x % 9);
+    for (size_t k = 0; k < n; k++) w[k] = (char)('a' + (x >> (8 + 5 * k)) % 26);
+    assert_plain_word_agrees(&t, w, n);
+  }
+  const char *contractions[] = {"cant", "wont", "youre", "theyll", "shouldve", "aint", "lets"};
+  for (size_t i = 0; i < sizeof contractions / sizeof *contractions; i++)
+    assert_false(tact_text_is_plain_word(contractions[i], strlen(contractions[i])));
+  tact_text_free(&t, NULL);
+}
+
 static void test_alloc_failure(void **state) {
   (void)state;
   char ref[4096], buf[4096];
@@ -1064,6 +1120,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_large_input, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pathological, setup, teardown),
       cmocka_unit_test(test_no_alloc_on_reuse),
+      cmocka_unit_test(test_plain_word),
       cmocka_unit_test(test_alloc_failure),
       cmocka_unit_test_setup_teardown(test_random_mixed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_random_bytes, setup, teardown),
