@@ -67,10 +67,15 @@ static const struct {
 };
 #define N_TONE_FEATURES (sizeof TONE_FEATURES / sizeof TONE_FEATURES[0])
 
-/* One linear model and its bucket mask. */
+/* One linear model, its bucket mask, and an open-addressing index from a
+ * stored bucket to its row: a feature costs one or two probes instead of a
+ * binary search over all rows. */
 typedef struct lin_model {
   const tact_pack_model *pm; /* NULL when no pack has one */
   uint32_t mask;
+  uint32_t *slot_bucket;     /* bucket + 1, 0 = empty */
+  uint32_t *slot_row;
+  uint32_t slot_mask;        /* slots - 1 (a power of two >= 2 * rows) */
 } lin_model;
 
 struct tact_complaint_model {
@@ -110,11 +115,39 @@ static int is_outcome(const char *id) {
   return strncmp(id, OUTCOME_PREFIX, OUTCOME_PREFIX_LEN) == 0 && id[OUTCOME_PREFIX_LEN];
 }
 
+static uint32_t slot_of(const lin_model *lm, uint32_t bucket) {
+  return (bucket * 0x9E3779B1u) & lm->slot_mask;
+}
+
+static tact_status index_rows(lin_model *lm, const tact_allocator *a, tact_error *err) {
+  const tact_pack_model *pm = lm->pm;
+  size_t slots = 2;
+  while (slots < 2 * pm->n_rows) slots *= 2; /* rows <= 2^22 (pack.h) */
+  lm->slot_bucket = tact_malloc(a, slots * sizeof *lm->slot_bucket);
+  lm->slot_row = tact_malloc(a, slots * sizeof *lm->slot_row);
+  if (!lm->slot_bucket || !lm->slot_row)
+    return tact_fail(err, TACT_E_NOMEM, "out of memory building the complaint model");
+  memset(lm->slot_bucket, 0, slots * sizeof *lm->slot_bucket);
+  lm->slot_mask = (uint32_t)(slots - 1);
+  for (size_t r = 0; r < pm->n_rows; r++) {
+    uint32_t i = slot_of(lm, pm->rows[r]);
+    while (lm->slot_bucket[i]) i = (i + 1) & lm->slot_mask;
+    lm->slot_bucket[i] = pm->rows[r] + 1;
+    lm->slot_row[i] = (uint32_t)r;
+  }
+  return TACT_OK;
+}
+
+static void free_index(lin_model *lm, const tact_allocator *a) {
+  tact_free(a, lm->slot_bucket);
+  tact_free(a, lm->slot_row);
+}
+
 static tact_status attach_model(const tact_layers *layers, const char *id, size_t need_classes,
-                                lin_model *lm, unsigned *families, tact_error *err) {
+                                const tact_allocator *a, lin_model *lm, unsigned *families,
+                                tact_error *err) {
   const tact_model *m = tact_layers_find_model(layers, id);
-  lm->pm = NULL;
-  lm->mask = 0;
+  memset(lm, 0, sizeof *lm);
   if (!m) return TACT_OK;
   if (need_classes && m->model->n_classes != need_classes)
     return tact_fail_pack(err, TACT_E_PACK, m->source, m->model->line, 0,
@@ -124,7 +157,7 @@ static tact_status attach_model(const tact_layers *layers, const char *id, size_
   lm->pm = m->model;
   lm->mask = (uint32_t)(((uint64_t)1 << m->model->bits) - 1);
   *families |= m->model->features;
-  return TACT_OK;
+  return index_rows(lm, a, err);
 }
 
 static tact_status build_lexicon_roles(tact_complaint_model *cm, const tact_layers *layers,
@@ -173,8 +206,9 @@ tact_status tact_complaint_model_build(const tact_layers *layers, const tact_mat
   memset(cm, 0, sizeof *cm);
   tact_status st = build_lexicon_roles(cm, layers, &alloc, err);
   if (st == TACT_OK)
-    st = attach_model(layers, MODEL_COMPLAINT, 2, &cm->complaint, &cm->families, err);
-  if (st == TACT_OK) st = attach_model(layers, MODEL_CATEGORY, 0, &cm->category, &cm->families, err);
+    st = attach_model(layers, MODEL_COMPLAINT, 2, &alloc, &cm->complaint, &cm->families, err);
+  if (st == TACT_OK)
+    st = attach_model(layers, MODEL_CATEGORY, 0, &alloc, &cm->category, &cm->families, err);
   if (st != TACT_OK) {
     tact_complaint_model_free(cm, &alloc);
     return st;
@@ -193,6 +227,8 @@ void tact_complaint_model_free(tact_complaint_model *cm, const tact_allocator *a
   tact_free(&alloc, cm->lex_arg);
   tact_free(&alloc, cm->lex_hash);
   tact_free(&alloc, cm->outcomes);
+  free_index(&cm->complaint, &alloc);
+  free_index(&cm->category, &alloc);
   tact_free(&alloc, cm);
 }
 
@@ -201,12 +237,13 @@ void tact_complaint_scratch_free(tact_complaint_scratch *s, const tact_allocator
   tact_allocator alloc;
   tact_alloc_resolve(&alloc, a);
   tact_free(&alloc, s->features);
+  tact_free(&alloc, s->set);
   memset(s, 0, sizeof *s);
 }
 
 /* ---------------------------------------------------------------------
  * Features: three runs of distinct hashes in the scratch array —
- * unigrams, bigrams, lexicons — each sorted and deduplicated.
+ * unigrams, bigrams, lexicons — each deduplicated in text order.
  * --------------------------------------------------------------------- */
 
 typedef struct feature_runs {
@@ -214,45 +251,20 @@ typedef struct feature_runs {
   size_t n_uni, n_bi, n_lex;
 } feature_runs;
 
-/* Heap sort (qsort may allocate), with insertion sort for short runs. */
-static void sift(uint32_t *v, size_t root, size_t n) {
-  for (;;) {
-    size_t c = 2 * root + 1;
-    if (c >= n) return;
-    if (c + 1 < n && v[c] < v[c + 1]) c++;
-    if (v[root] >= v[c]) return;
-    uint32_t t = v[root];
-    v[root] = v[c];
-    v[c] = t;
-    root = c;
+/* Keeps the first occurrence of each value of v[0..n), in order; returns
+ * the new count. `set` (a power of two >= 2n slots) remembers kept values
+ * by position + 1, so any 32-bit value can be stored. */
+static size_t keep_first(uint32_t *v, size_t n, uint32_t *set, size_t slots) {
+  size_t mask = slots - 1, k = 0;
+  memset(set, 0, slots * sizeof *set);
+  for (size_t i = 0; i < n; i++) {
+    uint32_t x = v[i];
+    size_t j = (x * 0x9E3779B1u) & mask;
+    while (set[j] && v[set[j] - 1] != x) j = (j + 1) & mask;
+    if (set[j]) continue;
+    v[k++] = x;
+    set[j] = (uint32_t)k;
   }
-}
-
-static void sort_u32(uint32_t *v, size_t n) {
-  if (n <= 24) {
-    for (size_t i = 1; i < n; i++) {
-      uint32_t x = v[i];
-      size_t j = i;
-      for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
-      v[j] = x;
-    }
-    return;
-  }
-  for (size_t i = n / 2; i-- > 0;) sift(v, i, n);
-  for (size_t end = n; end > 1; end--) {
-    uint32_t t = v[0];
-    v[0] = v[end - 1];
-    v[end - 1] = t;
-    sift(v, 0, end - 1);
-  }
-}
-
-/* Sorts v[0..n) and keeps each value once; returns the new count. */
-static size_t sort_unique(uint32_t *v, size_t n) {
-  sort_u32(v, n);
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++)
-    if (k == 0 || v[k - 1] != v[i]) v[k++] = v[i];
   return k;
 }
 
@@ -266,7 +278,10 @@ static tact_status collect_features(const tact_complaint_model *cm, const tact_m
     return tact_fail(err, TACT_E_NOMEM, "text too long for the complaint features");
   size_t need = 2 * n_tok + hits->n_hits;
   if (need == 0) need = 1; /* never offset a NULL array */
-  if (need > s->cap && tact_grow(a, (void **)&s->features, &s->cap, need, sizeof *s->features))
+  size_t slots = 16;
+  while (slots < 2 * need) slots *= 2; /* need < 2^31: texts are < 4 GiB */
+  if ((need > s->cap && tact_grow(a, (void **)&s->features, &s->cap, need, sizeof *s->features)) ||
+      (slots > s->set_cap && tact_grow(a, (void **)&s->set, &s->set_cap, slots, sizeof *s->set)))
     return tact_fail(err, TACT_E_NOMEM, "out of memory for the complaint features");
   uint32_t *f = s->features;
   size_t n = 0;
@@ -276,7 +291,7 @@ static tact_status collect_features(const tact_complaint_model *cm, const tact_m
       const char *k = token_key(t, i, &len);
       if (k) f[n++] = key_hash("u:", k, len);
     }
-    fr->n_uni = sort_unique(f, n);
+    fr->n_uni = keep_first(f, n, s->set, slots);
     n = fr->n_uni;
   }
   size_t bi_at = n;
@@ -294,7 +309,7 @@ static tact_status collect_features(const tact_complaint_model *cm, const tact_m
         f[n++] = tact_feature_bigram_hash(k1, l1, k2, l2);
       k1 = k2, l1 = l2, s1 = s2;
     }
-    fr->n_bi = sort_unique(f + bi_at, n - bi_at);
+    fr->n_bi = keep_first(f + bi_at, n - bi_at, s->set, slots);
     n = bi_at + fr->n_bi;
   }
   size_t lex_at = n;
@@ -303,7 +318,7 @@ static tact_status collect_features(const tact_complaint_model *cm, const tact_m
       const tact_compiled_entry *e = tact_matcher_entry(m, hits->hits[h].entry);
       if (e && e->lexicon < cm->n_lexicons) f[n++] = cm->lex_hash[e->lexicon];
     }
-    fr->n_lex = sort_unique(f + lex_at, n - lex_at);
+    fr->n_lex = keep_first(f + lex_at, n - lex_at, s->set, slots);
   }
   fr->uni = f;
   fr->bi = f + bi_at;
@@ -315,15 +330,10 @@ static tact_status collect_features(const tact_complaint_model *cm, const tact_m
 /* Adds value * weights of `hash`'s bucket (if stored) to s[0..n_classes). */
 static void add_feature(const lin_model *lm, uint32_t hash, double value, double *s) {
   const tact_pack_model *pm = lm->pm;
-  uint32_t bucket = hash & lm->mask;
-  size_t lo = 0, hi = pm->n_rows;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (pm->rows[mid] < bucket) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo == pm->n_rows || pm->rows[lo] != bucket) return;
-  const float *w = pm->weights + lo * pm->n_classes;
+  uint32_t bucket = hash & lm->mask, i = slot_of(lm, bucket);
+  while (lm->slot_bucket[i] && lm->slot_bucket[i] != bucket + 1) i = (i + 1) & lm->slot_mask;
+  if (!lm->slot_bucket[i]) return;
+  const float *w = pm->weights + (size_t)lm->slot_row[i] * pm->n_classes;
   for (size_t c = 0; c < pm->n_classes; c++) s[c] += value * (double)w[c];
 }
 

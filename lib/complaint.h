@@ -42,6 +42,8 @@ void tact_complaint_model_free(tact_complaint_model *cm, const tact_allocator *a
 typedef struct tact_complaint_scratch {
   uint32_t *features;
   size_t n, cap;
+  uint32_t *set; /* deduplication slots */
+  size_t set_cap;
 } tact_complaint_scratch;
 
 tact_status tact_complaint_classify(const tact_complaint_model *cm, const tact_matcher *m,
