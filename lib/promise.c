@@ -188,10 +188,14 @@ static tact_status attach_policies(tact_promise_model *pm, const tact_layers *la
 
 static tact_status build_tables(tact_promise_model *pm, const tact_layers *layers,
                                 const tact_matcher *m, uint32_t *lex_action) {
+  uint32_t lexicon = UINT32_MAX;
+  uint8_t role = ROLE_NONE;
   for (size_t e = 0; e < pm->n_entries; e++) {
     const tact_compiled_entry *ce = tact_matcher_entry(m, (uint32_t)e);
     if (!ce || ce->lexicon >= layers->n_lexicons) return TACT_E_INTERNAL;
-    pm->entry_role[e] = lexicon_role(layers->lexicons[ce->lexicon].id);
+    if (ce->lexicon != lexicon) /* entries come lexicon by lexicon */
+      role = lexicon_role(layers->lexicons[lexicon = ce->lexicon].id);
+    pm->entry_role[e] = role;
     pm->entry_action[e] = lex_action[ce->lexicon];
   }
   if (pm->n_holidays) memcpy(pm->holidays, layers->holidays, pm->n_holidays * sizeof *pm->holidays);
