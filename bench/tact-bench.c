@@ -89,9 +89,13 @@ static double median(double *v, int n) {
   return v[n / 2];
 }
 
-typedef enum stage { STAGE_TOKENIZE, STAGE_MATCH, STAGE_ANALYZE, STAGE_REVIEW } stage;
-/* review: each message as an agent's reply to the one before it. */
-static const char *const stage_names[] = {"tokenize", "match", "analyze", "review"};
+typedef enum stage { STAGE_TOKENIZE, STAGE_MATCH, STAGE_ANALYZE, STAGE_REVIEW, STAGE_DRAFTS } stage;
+#define N_STAGES 5
+/* review: each message as an agent's reply to the one before it (both are
+ * analyzed). drafts: eight replies in a row to one customer message, as an
+ * editor checking every draft (the customer's analysis is reused). */
+#define DRAFTS 8
+static const char *const stage_names[] = {"tokenize", "match", "analyze", "review", "drafts"};
 
 typedef struct run_ctx {
   const tact_engine *eng;
@@ -123,9 +127,11 @@ static double run_stage(run_ctx *r) {
       in.length = r->c->lens[i];
       in.now = 1772812800;
       prev = in;
-      prev.text = r->c->texts[i ? i - 1 : r->c->count - 1];
-      prev.length = r->c->lens[i ? i - 1 : r->c->count - 1];
-      if (r->st == STAGE_REVIEW) {
+      size_t ci = r->st == STAGE_DRAFTS ? (i - i % DRAFTS + r->c->count - 1) % r->c->count
+                                        : (i + r->c->count - 1) % r->c->count;
+      prev.text = r->c->texts[ci];
+      prev.length = r->c->lens[ci];
+      if (r->st == STAGE_REVIEW || r->st == STAGE_DRAFTS) {
         if (tact_review_into(r->eng, &prev, &in, NULL, res, &err) != TACT_OK) abort();
       } else if (tact_analyze_into(r->eng, &in, res, &err) != TACT_OK) {
         abort();
@@ -229,12 +235,13 @@ int main(int argc, char **argv) {
   double build_ms = median(build_times, runs) * 1e3;
 
   printf("%-10s %-9s %10s %12s %10s %10s\n", "corpus", "stage", "MB/s", "msgs/s", "p50 us", "p99 us");
-  char json[4096];
+  char json[8192];
   size_t jn = 0;
   double per_byte_short = 0, per_byte_doc = 0;
   for (int ci = 0; ci < 3; ci++) {
     corpus *c = &corpora[ci];
-    for (int st = 0; st < 4; st++) {
+    for (int st = 0; st < N_STAGES; st++) {
+      if (st == STAGE_DRAFTS && c->count < DRAFTS) continue;
       double secs[99];
       double *lat = malloc(c->count * sizeof(double));
       for (int r = 0; r < runs; r++) {

@@ -497,7 +497,15 @@ static int flatten_outputs(tact_matcher *m, const tact_allocator *a, build_out *
 
 static tact_status compile_all(tact_matcher *m, const tact_layers *layers, pattern_ctx *c,
                                build_out *b) {
-  if (new_node(m, c->a) == NO_NODE || edges_rehash(m, c->a))
+  /* Sized for the entries up front (most are one or two words), so that
+   * building does not keep copying and rehashing ever larger tables. */
+  size_t total = 0;
+  for (size_t l = 0; l < layers->n_lexicons; l++) total += layers->lexicons[l].n_entries;
+  while (m->edge_cap < 3 * total && m->edge_cap < ((size_t)1 << 24))
+    if (edges_rehash(m, c->a)) return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
+  if (tact_grow(c->a, (void **)&m->entries, &m->cap_entries, total + 1, sizeof *m->entries) ||
+      tact_grow(c->a, (void **)&m->nodes, &m->cap_nodes, total + total / 2 + 1, sizeof *m->nodes) ||
+      new_node(m, c->a) == NO_NODE || (!m->edge_cap && edges_rehash(m, c->a)))
     return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
   for (size_t l = 0; l < layers->n_lexicons; l++) {
     const tact_lexicon *lex = &layers->lexicons[l];

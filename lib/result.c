@@ -32,6 +32,7 @@ struct tact_result {
   tact_timex_list times;
   tact_promise_list promises;
   tact_result *customer;  /* the customer's message of a review, created on first need */
+  tact_buf customer_key, key_scratch; /* what `customer` analyzed (input_key), or empty */
   int reviewed, has_customer;
   tact_review_out review;
   tact_buf fixed;         /* tact_result_fixed_text() */
@@ -73,6 +74,8 @@ void tact_result_free(tact_result *res) {
   tact_timex_list_free(&res->times, &a);
   tact_promise_list_free(&res->promises, &a);
   tact_result_free(res->customer);
+  tact_buf_free(&a, &res->customer_key);
+  tact_buf_free(&a, &res->key_scratch);
   tact_review_out_free(&res->review, &a);
   tact_buf_free(&a, &res->fixed);
   tact_buf_free(&a, &res->json);
@@ -546,6 +549,50 @@ static tact_status analyze_as(const tact_engine *eng, const tact_input *in, tact
   return tact_analyze_into(eng, &copy, res, err);
 }
 
+/* Everything an analysis depends on besides the engine, as bytes: format,
+ * reference time, zone, locale and text. Returns 0, or -1 when the input
+ * cannot be cached (the reference time is "now") or memory ran out. */
+static int input_key(const tact_allocator *a, const tact_input *in, tact_buf *key) {
+  key->len = 0;
+  if (!in->now) return -1;
+  unsigned char format = (unsigned char)in->format;
+  const char *zone = in->time_zone ? in->time_zone : "", *locale = in->locale ? in->locale : "";
+  if (tact_buf_append(a, key, (const char *)&format, 1) ||
+      tact_buf_append(a, key, (const char *)&in->now, sizeof in->now) ||
+      tact_buf_append(a, key, zone, strlen(zone) + 1) ||
+      tact_buf_append(a, key, locale, strlen(locale) + 1) ||
+      tact_buf_append(a, key, in->text ? in->text : "", in->length))
+    return -1;
+  return 0;
+}
+
+/* The customer's message of a review: an editor checks every draft of a
+ * reply against the same message, so an analysis of identical input is
+ * kept rather than redone. */
+static tact_status analyze_customer(const tact_engine *eng, const tact_input *customer,
+                                    tact_result *res, tact_error *err) {
+  if (!res->customer) {
+    res->customer = tact_result_new(eng, err);
+    if (!res->customer) return TACT_E_NOMEM;
+  }
+  tact_input in;
+  tact_status st = read_input(customer, &in, err);
+  if (st != TACT_OK) return st;
+  tact_buf *key = &res->key_scratch;
+  int cacheable = input_key(&res->alloc, &in, key) == 0;
+  if (cacheable && key->len == res->customer_key.len &&
+      memcmp(key->data, res->customer_key.data, key->len) == 0)
+    return TACT_OK;
+  res->customer_key.len = 0;
+  st = analyze_as(eng, customer, TACT_ROLE_CUSTOMER, res->customer, err);
+  if (st == TACT_OK && cacheable) { /* the new key becomes the kept one */
+    tact_buf kept = res->customer_key;
+    res->customer_key = *key;
+    *key = kept;
+  }
+  return st;
+}
+
 static void review_message(tact_result *r, tact_review_message *m) {
   m->text = r->text.data ? r->text.data : "";
   m->len = r->text.len;
@@ -582,11 +629,7 @@ tact_status tact_review_into(const tact_engine *eng, const tact_input *customer,
       return tact_fail(err, TACT_E_ARG, "review context: no pack defines profile '%.64s'", c.profile);
   }
   if (customer) {
-    if (!res->customer) {
-      res->customer = tact_result_new(eng, err);
-      if (!res->customer) return TACT_E_NOMEM;
-    }
-    tact_status st = analyze_as(eng, customer, TACT_ROLE_CUSTOMER, res->customer, err);
+    tact_status st = analyze_customer(eng, customer, res, err);
     if (st != TACT_OK) {
       clear(res);
       return st;

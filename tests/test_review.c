@@ -518,6 +518,94 @@ static void test_profiles(void **state) {
   assert_non_null(strstr(err.message, "profile 'x' sets rule 'no-such'"));
 }
 
+/* What a review of `customer` (may be NULL-free) and `reply` into a reused
+ * result shows, against a fresh review of the same input. */
+static void assert_same_review(const tact_engine *eng, const tact_result *got,
+                               const tact_input *customer, const tact_input *reply) {
+  tact_error err;
+  tact_result *want = tact_review(eng, customer, reply, NULL, &err);
+  if (!want) fail_msg("review: %s", err.message);
+  const tact_result *gc = tact_result_customer(got), *wc = tact_result_customer(want);
+  size_t gl, wl;
+  const char *gt = tact_result_text(gc, &gl), *wt = tact_result_text(wc, &wl);
+  assert_int_equal(gl, wl);
+  assert_memory_equal(gt, wt, wl);
+  assert_true(tact_result_complaint_probability(gc) == tact_result_complaint_probability(wc));
+  assert_int_equal(tact_result_time_count(gc), tact_result_time_count(wc));
+  for (size_t i = 0; i < tact_result_time_count(wc); i++)
+    assert_int_equal(tact_time_end(gc, i), tact_time_end(wc, i));
+  assert_int_equal(tact_result_score(got), tact_result_score(want));
+  assert_int_equal(tact_result_finding_count(got), tact_result_finding_count(want));
+  for (size_t i = 0; i < tact_result_finding_count(want); i++)
+    assert_string_equal(tact_finding_rule(got, i), tact_finding_rule(want, i));
+  tact_result_free(want);
+}
+
+/* Drafts reviewed against one customer message reuse its analysis; any
+ * change to what the analysis depends on (bytes, format, reference time,
+ * zone, locale) must be seen, even at the same length and address. */
+static void test_customer_analysis_reuse(void **state) {
+  const tact_engine *eng = *state;
+  tact_error err;
+  tact_result *res = tact_result_new(eng, &err);
+  assert_non_null(res);
+  char buf[] = "My parcel still hasn't arrived, I was told it would come by tomorrow 5pm. Refund me.";
+  const char *drafts[] = {"Sorry about that. I'll check and get back to you.",
+                          "Unfortunately that's our policy, you should have read the terms.",
+                          "I understand how frustrating this is. Your refund is on its way today."};
+  tact_input c, r;
+  input_of(&c, buf);
+  for (size_t i = 0; i < 3; i++) {
+    input_of(&r, drafts[i]);
+    assert_int_equal(tact_review_into(eng, &c, &r, NULL, res, &err), TACT_OK);
+    assert_same_review(eng, res, &c, &r);
+  }
+  double complaint = tact_result_complaint_probability(tact_result_customer(res));
+  /* the same address and length, other words: a thank-you note */
+  memcpy(buf, "Thanks so much, the parcel arrived today and everything works. Great job, all of you!",
+         sizeof buf - 1);
+  assert_int_equal(tact_review_into(eng, &c, &r, NULL, res, &err), TACT_OK);
+  assert_same_review(eng, res, &c, &r);
+  assert_true(tact_result_complaint_probability(tact_result_customer(res)) != complaint);
+  memcpy(buf, "My parcel still hasn't arrived, I was told it would come by tomorrow 5pm. Refund me.",
+         sizeof buf - 1);
+  const char *zones[] = {NULL, "+05:00", "+05:00", "UTC"};
+  const int64_t nows[] = {NOW, NOW, NOW + 86400, NOW + 86400};
+  for (size_t i = 0; i < 4; i++) {
+    c.time_zone = zones[i];
+    c.now = nows[i];
+    int64_t before = tact_result_time_count(tact_result_customer(res))
+                         ? tact_time_end(tact_result_customer(res), 0) : 0;
+    assert_int_equal(tact_review_into(eng, &c, &r, NULL, res, &err), TACT_OK);
+    assert_same_review(eng, res, &c, &r);
+    assert_true(tact_time_end(tact_result_customer(res), 0) != before); /* each step moves it */
+  }
+  c.format = TACT_FORMAT_HTML; /* same bytes, read as HTML: "&lt;" and tags change the text */
+  char html[] = "Still <b>nothing</b> &amp; no reply!";
+  c.text = html;
+  c.length = strlen(html);
+  assert_int_equal(tact_review_into(eng, &c, &r, NULL, res, &err), TACT_OK);
+  assert_same_review(eng, res, &c, &r);
+  c.format = TACT_FORMAT_PLAIN;
+  assert_int_equal(tact_review_into(eng, &c, &r, NULL, res, &err), TACT_OK);
+  assert_same_review(eng, res, &c, &r);
+  c.now = 0; /* "now": never taken from an earlier call */
+  assert_int_equal(tact_review_into(eng, &c, &r, NULL, res, &err), TACT_OK);
+  c.locale = "en-GB";
+  c.now = NOW;
+  c.text = "Refund me by 3/4/2026 please, it is broken.";
+  c.length = strlen(c.text);
+  assert_int_equal(tact_review_into(eng, &c, &r, NULL, res, &err), TACT_OK);
+  assert_int_equal(tact_result_time_count(tact_result_customer(res)), 1);
+  int64_t gb = tact_time_end(tact_result_customer(res), 0);
+  assert_same_review(eng, res, &c, &r);
+  c.locale = "en-US";
+  assert_int_equal(tact_review_into(eng, &c, &r, NULL, res, &err), TACT_OK);
+  assert_same_review(eng, res, &c, &r);
+  assert_true(tact_time_end(tact_result_customer(res), 0) != gb);
+  tact_result_free(res);
+}
+
 /* A reused result stops allocating once it has grown. */
 static void test_reuse_without_allocation(void **state) {
   (void)state;
@@ -607,6 +695,7 @@ int main(void) {
       cmocka_unit_test(test_pack_rule_errors),
       cmocka_unit_test(test_html_and_json),
       cmocka_unit_test(test_profiles),
+      cmocka_unit_test_setup_teardown(test_customer_analysis_reuse, setup, teardown),
       cmocka_unit_test(test_reuse_without_allocation),
       cmocka_unit_test(test_allocation_failures),
   };
