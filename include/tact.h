@@ -571,7 +571,10 @@ TACT_API void tact_review_context_init(tact_review_context *ctx);
 TACT_API tact_result *tact_review(const tact_engine *eng, const tact_input *customer,
                                   const tact_input *reply, const tact_review_context *ctx,
                                   tact_error *err);
-/* The same into a result from tact_result_new(), reusing its memory. */
+/* The same into a result from tact_result_new(), reusing its memory. When
+ * the customer input is identical to the last one reviewed into `res` (same
+ * bytes, format, nonzero `now`, zone and locale), its analysis is kept
+ * rather than redone: review each new draft of a reply into one result. */
 TACT_API tact_status tact_review_into(const tact_engine *eng, const tact_input *customer,
                                       const tact_input *reply, const tact_review_context *ctx,
                                       tact_result *res, tact_error *err);
