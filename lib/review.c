@@ -924,13 +924,35 @@ static int atom_holds(const review_ctx *c, const atom *at, double *strength, con
   return c->msg[side] && (c->all_mask[side] >> at->id & 1);
 }
 
+/* A bounded string being built: what does not fit is cut, as by snprintf
+ * (which cost a tenth of a review when evidence was formatted with it). */
+typedef struct strbuf {
+  char *p;
+  size_t cap, len; /* cap > 0; p[len] == '\0' */
+} strbuf;
+
+static void sb_init(strbuf *b, char *p, size_t cap) {
+  b->p = p, b->cap = cap, b->len = 0;
+  p[0] = '\0';
+}
+
+static void sb_put(strbuf *b, const char *s, size_t n) {
+  size_t room = b->cap - 1 - b->len;
+  if (n > room) n = room;
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+}
+
+static void sb_str(strbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+
 /* Whether every <when> holds; *strength is the product of each clause's
  * strongest holding fact; `why` names them. */
 static int rule_applies(const review_ctx *c, const rv_rule *r, double *strength, char *why,
                         size_t why_cap) {
   *strength = 1.0;
-  size_t used = 0;
-  why[0] = '\0';
+  strbuf b;
+  sb_init(&b, why, why_cap);
   for (size_t w = 0; w < r->n_whens; w++) {
     const when_clause *wc = &r->whens[w];
     double best = -1, s;
@@ -944,9 +966,10 @@ static int rule_applies(const review_ctx *c, const rv_rule *r, double *strength,
       if (atom_holds(c, &wc->nots[i], &s, &nm)) best = -1;
     if (best < 0) return 0;
     *strength *= best;
-    if (best_name && used + 1 < why_cap) {
-      int k = snprintf(why + used, why_cap - used, "%s%s%s", used ? ", " : "", best_side, best_name);
-      if (k > 0) used += (size_t)k < why_cap - used ? (size_t)k : why_cap - used - 1;
+    if (best_name) {
+      if (b.len) sb_str(&b, ", ");
+      sb_str(&b, best_side);
+      sb_str(&b, best_name);
     }
   }
   return 1;
@@ -1210,11 +1233,17 @@ static tact_status trigger_finding(review_ctx *c, size_t rule, tact_finding_kind
   const tact_text *tx = c->msg[SIDE_REPLY]->t;
   uint32_t s = tx->tokens[t->first].start, e = tx->tokens[t->first + t->n - 1].end;
   char ev[320];
-  int quoted = (int)(e - s > 200 ? 200 : e - s);
-  if (t->detail)
-    snprintf(ev, sizeof ev, "%s \"%s\": \"%.*s\"", t->source, t->detail, quoted, text + s);
-  else
-    snprintf(ev, sizeof ev, "%s: \"%.*s\"", t->source, quoted, text + s);
+  strbuf b;
+  sb_init(&b, ev, sizeof ev);
+  sb_str(&b, t->source);
+  if (t->detail) {
+    sb_str(&b, " \"");
+    sb_str(&b, t->detail);
+    sb_str(&b, "\"");
+  }
+  sb_str(&b, ": \"");
+  sb_put(&b, text + s, e - s > 200 ? 200 : e - s);
+  sb_str(&b, "\"");
   return add_finding(c, rule, kind, t, t->confidence, ev);
 }
 
@@ -1242,7 +1271,10 @@ static tact_status run_rule(review_ctx *c, size_t rule) {
     st = trigger_finding(c, rule, TACT_FINDING_GOOD, &c->out->trig[from]);
   } else if (applies && r->n_whens) {
     char ev[240];
-    snprintf(ev, sizeof ev, "owed because: %s", why);
+    strbuf b;
+    sb_init(&b, ev, sizeof ev);
+    sb_str(&b, "owed because: ");
+    sb_str(&b, why);
     st = add_finding(c, rule, TACT_FINDING_MISSING, NULL, strength, ev);
   }
   c->out->n_trig = from;
