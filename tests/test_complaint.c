@@ -405,6 +405,36 @@ static void test_complaint_and_categories(void **state) {
   env_close(&e);
 }
 
+/* A thank-you note after a fix names the old problem (replacement, refund,
+ * engineer) but is not a complaint; the same opening with the problem still
+ * there is. Known bug: the first scored 0.53 and made the review owe an
+ * apology. The model, not a rule, must tell them apart. */
+static const struct {
+  const char *text;
+  int complaint;
+} THANKS[] = {
+    {"Thanks, the replacement arrived today and works perfectly", 0},
+    {"Thanks, the replacement arrived today and works perfectly.", 0},
+    {"Thank you! The refund is in my account.", 0},
+    {"The engineer came this morning and the internet is back. Many thanks!", 0},
+    {"Thanks, the replacement arrived today and it is broken as well.", 1},
+    {"The replacement arrived today and it doesn't work either.", 1},
+    {"The engineer came this morning and the internet is still down.", 1},
+};
+
+static void test_thank_you_notes(void **state) {
+  (void)state;
+  env e;
+  env_open(&e);
+  for (size_t i = 0; i < sizeof THANKS / sizeof THANKS[0]; i++) {
+    const tact_complaint *c = classify(&e, THANKS[i].text);
+    if ((c->probability >= 0.5) != THANKS[i].complaint)
+      fail_msg("'%s': probability %.3f", THANKS[i].text, c->probability);
+    if (!THANKS[i].complaint) assert_int_equal(c->severity, 0);
+  }
+  env_close(&e);
+}
+
 /* Severity by the formula of docs/complaints.md, from a hand-set tone. */
 static void test_severity_formula(void **state) {
   (void)state;
@@ -895,6 +925,7 @@ int main(void) {
       cmocka_unit_test(test_threats),
       cmocka_unit_test(test_outcomes),
       cmocka_unit_test(test_complaint_and_categories),
+      cmocka_unit_test(test_thank_you_notes),
       cmocka_unit_test(test_severity_formula),
       cmocka_unit_test(test_company_model_changes_classification),
       cmocka_unit_test(test_company_category_model),

@@ -319,6 +319,16 @@ static void test_facts_and_coverage(void **state) {
   assert_int_equal(find(res, "apologize", TACT_FINDING_MISSING), -1);
   assert_true(find(res, "answer-questions", TACT_FINDING_GOOD) >= 0);
   tact_result_free(res);
+  /* A thank-you note after a fix is not a complaint: no apology owed; the
+   * same note with the problem back is one. */
+  res = review(eng, "Thanks, the replacement arrived today and works perfectly.",
+               "Glad to hear it, enjoy!", NULL);
+  assert_int_equal(find(res, "apologize", TACT_FINDING_MISSING), -1);
+  tact_result_free(res);
+  res = review(eng, "Thanks, the replacement arrived today and it is broken as well.",
+               "Glad to hear it, enjoy!", NULL);
+  assert_true(find(res, "apologize", TACT_FINDING_MISSING) >= 0);
+  tact_result_free(res);
   /* Two questions, one answered: one missing finding naming the other. */
   res = review(eng, "Can I return the jacket? Do you ship to Canada?",
                "Yes, you can return the jacket within 30 days.", NULL);
