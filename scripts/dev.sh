@@ -5,7 +5,8 @@
 #                            (examples/conversations: review a poor and a good reply to
 #                            the customer's message, classify the customer, promises)
 #   sh scripts/dev.sh test   build, then run every suite: unit + CLI tests, the same
-#                            under ASan+UBSan, the threaded API test under TSan,
+#                            under ASan+UBSan, the CLI under valgrind memcheck,
+#                            the threaded API test under TSan,
 #                            a libFuzzer smoke run per target
 #                            (TACT_FUZZ_SECONDS, default 30), and an install check
 #                            (pkg-config + a program compiled against the installed
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES="gcc libc6-dev meson ninja-build pkg-config python3 libutf8proc-dev libxml2-dev libcmocka-dev
   clang libclang-rt-14-dev python3-pytest abigail-tools tzdata nodejs
-  postgresql-15 postgresql-server-dev-15 libsqlite3-dev sqlite3"
+  postgresql-15 postgresql-server-dev-15 libsqlite3-dev sqlite3 valgrind"
 # npm for the Node binding's tests: Debian's package, unless the installed
 # nodejs already bundles npm (NodeSource's does, and conflicts with Debian's).
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
