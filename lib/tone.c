@@ -85,6 +85,7 @@ enum {
   ROLE_POLITE = 1u << 7, /* fitted politeness feature, anywhere */
   ROLE_POLITE_START = 1u << 8, /* fitted politeness feature, first word of a sentence */
   ROLE_KNOWN_WORD = 1u << 9, /* a known acronym: neither unexplained nor shouting */
+  ROLE_POLITE_WORD = 1u << 10, /* a fitted word or word pair: politeness only */
   ROLE_SENTIMENT = ROLE_VALENCE | ROLE_IDIOM | ROLE_BOOSTER | ROLE_NEGATION | ROLE_NEG_EXCEPTION |
                    ROLE_CONTRAST | ROLE_IRREALIS
 };
@@ -98,6 +99,7 @@ static const struct {
     {"sentiment.negation", ROLE_NEGATION},   {"sentiment.negation-exception", ROLE_NEG_EXCEPTION},
     {"sentiment.contrast", ROLE_CONTRAST},   {"sentiment.irrealis", ROLE_IRREALIS},
     {"tone.known-acronym", ROLE_KNOWN_WORD},
+    {"politeness.word", ROLE_POLITE_WORD},   {"politeness.phrase", ROLE_POLITE_WORD},
 };
 
 /* Which lexicons feed which saturating dimension, and how strongly. */
@@ -900,7 +902,9 @@ static void cues(scorer *s, double *sums) {
         }
         if (h->first_token != cached_start) continue;
       }
-      polite(s, h->first_token, h->n_tokens, ce->weight, src, 1);
+      /* A word the fit found more often in impolite requests ("now",
+       * "remove") is no impolite strategy: it moves politeness only. */
+      polite(s, h->first_token, h->n_tokens, ce->weight, src, !(li->roles & ROLE_POLITE_WORD));
     }
   }
 }

@@ -300,6 +300,35 @@ static void test_politeness(void **state) {
   assert_true(score("", TACT_TONE_IMPOLITENESS) == 0.0);
 }
 
+/* The fitted words and word pairs (politeness.word, .phrase) move
+ * politeness both ways, are matched on normalized tokens, and are never
+ * impolite strategies themselves. */
+static void test_politeness_words(void **state) {
+  (void)state;
+  int found;
+  /* Raises: a hedged request with no strategy but the hedge reads polite,
+   * its word pairs listed with their spans. */
+  const char *hedged = "I was wondering if you might have a chance to look at this.";
+  assert_true(score(hedged, TACT_TONE_POLITENESS) > 0.7);
+  assert_true(evidence_weight(TACT_TONE_POLITENESS, "politeness.phrase:i was", "I was", &found) > 0);
+  assert_true(found);
+  assert_true(score(hedged, TACT_TONE_IMPOLITENESS) == 0.0);
+  /* Lowers, but only politeness: "now" weighs against politeness and is
+   * listed there, not as an impolite strategy. */
+  assert_true(score("Fix it now.", TACT_TONE_POLITENESS) < score("Fix it.", TACT_TONE_POLITENESS));
+  tone("Fix it now.");
+  assert_true(evidence_weight(TACT_TONE_POLITENESS, "politeness.word:now", "now", &found) < -0.1);
+  assert_true(found);
+  assert_false(has_evidence(TACT_TONE_IMPOLITENESS, "politeness.word:now", NULL));
+  assert_true(score("Fix it now.", TACT_TONE_IMPOLITENESS) == 0.0);
+  /* Pairs are matched on the tokenizer's forms: "didn't you" holds "not
+   * you", and a polite request keeps impoliteness at 0 whatever its words. */
+  tone("Why didn't you send it?");
+  assert_true(has_evidence(TACT_TONE_POLITENESS, "politeness.phrase:not you", "n't you"));
+  assert_true(score("Hi Sam, could you please send me the receipt? Thank you so much!",
+                    TACT_TONE_IMPOLITENESS) == 0.0);
+}
+
 /* ---------------------------------------------------------------------
  * Cue dimensions: raised by a text, not by its near miss
  * --------------------------------------------------------------------- */
@@ -630,6 +659,7 @@ int main(void) {
       cmocka_unit_test(test_sentiment_emoji_and_emoticons),
       cmocka_unit_test(test_sentiment_phrases),
       cmocka_unit_test(test_politeness),
+      cmocka_unit_test(test_politeness_words),
       cmocka_unit_test(test_cue_dimensions),
       cmocka_unit_test(test_jargon_acronyms),
       cmocka_unit_test(test_readability),
