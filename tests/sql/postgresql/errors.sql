@@ -65,7 +65,7 @@ CREATE ROLE tact_sql_test_user;
 GRANT USAGE ON SCHEMA public TO tact_sql_test_user;
 SET ROLE tact_sql_test_user;
 SET tact.pack_path = 'tact-test-pack.xml';
-SELECT tact_is_complaint('My phone broke!') AS users_can_call;
+SELECT tact_is_complaint('I was charged twice and nobody answers my emails.') AS users_can_call;
 RESET ROLE;
 DROP OWNED BY tact_sql_test_user;
 DROP ROLE tact_sql_test_user;
