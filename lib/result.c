@@ -584,7 +584,8 @@ static tact_status analyze_customer(const tact_engine *eng, const tact_input *cu
       memcmp(key->data, res->customer_key.data, key->len) == 0)
     return TACT_OK;
   res->customer_key.len = 0;
-  st = analyze_as(eng, customer, TACT_ROLE_CUSTOMER, res->customer, err);
+  in.role = TACT_ROLE_CUSTOMER;
+  st = tact_analyze_into(eng, &in, res->customer, err);
   if (st == TACT_OK && cacheable) { /* the new key becomes the kept one */
     tact_buf kept = res->customer_key;
     res->customer_key = *key;
