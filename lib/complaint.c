@@ -115,8 +115,12 @@ static int is_outcome(const char *id) {
   return strncmp(id, OUTCOME_PREFIX, OUTCOME_PREFIX_LEN) == 0 && id[OUTCOME_PREFIX_LEN];
 }
 
+/* Fibonacci hashing: spreads bucket numbers and feature hashes over the
+ * open-addressing tables below (masked to their size). */
+static uint32_t spread(uint32_t x) { return x * 0x9E3779B1u; }
+
 static uint32_t slot_of(const lin_model *lm, uint32_t bucket) {
-  return (bucket * 0x9E3779B1u) & lm->slot_mask;
+  return spread(bucket) & lm->slot_mask;
 }
 
 static tact_status index_rows(lin_model *lm, const tact_allocator *a, tact_error *err) {
@@ -259,7 +263,7 @@ static size_t keep_first(uint32_t *v, size_t n, uint32_t *set, size_t slots) {
   memset(set, 0, slots * sizeof *set);
   for (size_t i = 0; i < n; i++) {
     uint32_t x = v[i];
-    size_t j = (x * 0x9E3779B1u) & mask;
+    size_t j = spread(x) & mask;
     while (set[j] && v[set[j] - 1] != x) j = (j + 1) & mask;
     if (set[j]) continue;
     v[k++] = x;
