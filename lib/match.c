@@ -172,8 +172,8 @@ static void edge_put(edge *edges, size_t cap, uint64_t key, uint32_t target) {
   edges[i].target = target;
 }
 
-static int edges_rehash(tact_matcher *m, const tact_allocator *a) {
-  size_t ncap = m->edge_cap ? m->edge_cap * 2 : 1024;
+/* Moves the edges into a table of ncap slots (a power of two). */
+static int edges_rehash(tact_matcher *m, const tact_allocator *a, size_t ncap) {
   edge *ne = tact_malloc(a, ncap * sizeof *ne);
   if (!ne) return -1;
   for (size_t i = 0; i < ncap; i++) ne[i].target = NO_NODE;
@@ -197,7 +197,7 @@ static uint32_t new_node(tact_matcher *m, const tact_allocator *a) {
 static uint32_t child(tact_matcher *m, const tact_allocator *a, uint32_t from, uint32_t label) {
   uint32_t to = edge_lookup(m, from, label);
   if (to != NO_NODE) return to;
-  if ((m->n_edges + 1) * 2 > m->edge_cap && edges_rehash(m, a)) return NO_NODE;
+  if ((m->n_edges + 1) * 2 > m->edge_cap && edges_rehash(m, a, m->edge_cap * 2)) return NO_NODE;
   to = new_node(m, a);
   if (to == NO_NODE) return NO_NODE;
   edge_put(m->edges, m->edge_cap, ((uint64_t)from << 32) | label, to);
@@ -499,13 +499,13 @@ static tact_status compile_all(tact_matcher *m, const tact_layers *layers, patte
                                build_out *b) {
   /* Sized for the entries up front (most are one or two words), so that
    * building does not keep copying and rehashing ever larger tables. */
-  size_t total = 0;
+  size_t total = 0, edge_cap = 1024;
   for (size_t l = 0; l < layers->n_lexicons; l++) total += layers->lexicons[l].n_entries;
-  while (m->edge_cap < 3 * total && m->edge_cap < ((size_t)1 << 24))
-    if (edges_rehash(m, c->a)) return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
-  if (tact_grow(c->a, (void **)&m->entries, &m->cap_entries, total + 1, sizeof *m->entries) ||
+  while (edge_cap < 3 * total && edge_cap < ((size_t)1 << 24)) edge_cap *= 2;
+  if (edges_rehash(m, c->a, edge_cap) ||
+      tact_grow(c->a, (void **)&m->entries, &m->cap_entries, total + 1, sizeof *m->entries) ||
       tact_grow(c->a, (void **)&m->nodes, &m->cap_nodes, total + total / 2 + 1, sizeof *m->nodes) ||
-      new_node(m, c->a) == NO_NODE || (!m->edge_cap && edges_rehash(m, c->a)))
+      new_node(m, c->a) == NO_NODE)
     return tact_fail(c->err, TACT_E_NOMEM, "out of memory compiling patterns");
   for (size_t l = 0; l < layers->n_lexicons; l++) {
     const tact_lexicon *lex = &layers->lexicons[l];
