@@ -5,7 +5,6 @@
  *
  * usage: mkimage OUT.c NAME=FILE [NAME=FILE ...]   (bottom layer first) */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "pack.h"
@@ -46,30 +45,17 @@ int main(int argc, char **argv) {
     }
     memcpy(name, arg, (size_t)(eq - arg));
     name[eq - arg] = '\0';
-    FILE *in = fopen(eq + 1, "rb");
-    char *xml = NULL;
-    long len = -1;
-    if (in && fseek(in, 0, SEEK_END) == 0 && (len = ftell(in)) >= 0 && fseek(in, 0, SEEK_SET) == 0 &&
-        (xml = malloc((size_t)len + 1)) && fread(xml, 1, (size_t)len, in) != (size_t)len)
-      len = -1;
-    if (in) fclose(in);
-    if (!xml || len < 0) {
-      perror(eq + 1);
-      free(xml);
-      status = 1;
+    tact_pack *p = NULL;
+    if (tact_pack_loader_parse_file(ld, eq + 1, &p, &err) != TACT_OK) {
+      status = fail(eq + 1, &err);
       break;
     }
-    tact_pack *p = NULL;
-    if (tact_pack_loader_parse(ld, xml, (size_t)len, name, 1, &p, &err) != TACT_OK) {
-      status = fail(eq + 1, &err);
-    } else {
-      char prefix[32];
-      snprintf(prefix, sizeof prefix, "pack%d", i);
-      if (tact_pack_image_write(out, p, prefix) != 0) status = fail(argv[1], NULL);
-      fputc('\n', out);
-      tact_pack_free(p);
-    }
-    free(xml);
+    p->source = name; /* messages name the pack, not the build machine's path */
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "pack%d", i);
+    if (tact_pack_image_write(out, p, prefix) != 0) status = fail(argv[1], NULL);
+    fputc('\n', out);
+    tact_pack_free(p);
   }
   if (!status) {
     fputs("const tact_pack *const tact_builtin_packs[] = {", out);
